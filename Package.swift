@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ai-diffusion",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ai-diffusion", targets: ["ai-diffusion"]),
+        .library(name: "ComputeMetrics", targets: ["ComputeMetrics"]),
+        .library(name: "DiffusionRules", targets: ["DiffusionRules"]),
+        .library(name: "RuleData", targets: ["RuleData"]),
+        .library(name: "AllocationLedger", targets: ["AllocationLedger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+    ],
+    targets: [
+        // Pure core: TPP, performance density, H100-equivalents, the chip catalog type.
+        .target(name: "ComputeMetrics"),
+        // Pure core: rule layers, regimes, country groups, classification and licence determination.
+        .target(name: "DiffusionRules", dependencies: ["ComputeMetrics"]),
+        // Strict YAML decoding with file:line errors and unknown-key rejection.
+        .target(name: "StrictYAML", dependencies: ["Yams"]),
+        // CSV reading (streaming, byte level, line/column errors) shared by every input file.
+        .target(name: "TabularIO"),
+        // The bundled rule data (YAML layers, regimes, country groups, chip catalog) and its loaders.
+        .target(
+            name: "RuleData",
+            dependencies: ["ComputeMetrics", "DiffusionRules", "StrictYAML", "TabularIO"],
+            resources: [.copy("Resources")]
+        ),
+        // Transactions CSV -> validated transactions; determinations -> jsonl/csv/json/table.
+        .target(name: "Screening", dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "TabularIO"]),
+        // The allocation ledger on SQLite (GRDB): caps, debits, hash chain.
+        .target(
+            name: "AllocationLedger",
+            dependencies: [
+                "DiffusionRules", "TabularIO",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The command-line surface (swift-argument-parser); thin executable below.
+        .target(
+            name: "AIDiffusionCLI",
+            dependencies: [
+                "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "ai-diffusion", dependencies: ["AIDiffusionCLI"]),
+
+        .testTarget(name: "ComputeMetricsTests", dependencies: ["ComputeMetrics", "RuleData"]),
+        .testTarget(name: "DiffusionRulesTests", dependencies: ["DiffusionRules", "RuleData", "ComputeMetrics"]),
+        .testTarget(
+            name: "ScreeningTests",
+            dependencies: [
+                "Screening", "TabularIO", "RuleData", "DiffusionRules",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
+        .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
