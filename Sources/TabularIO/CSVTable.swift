@@ -1,0 +1,102 @@
+/// A CSV file with a header row: checks the header against the columns a format allows and gives
+/// each record with its cells addressable by column name.
+///
+/// ```swift
+/// let table = try CSVTable(reader: CSVRecordReader(path: "fleet.csv"),
+///                          required: ["holder", "country", "tpp"], optional: ["as_of"])
+/// let holder = table.column("holder")!
+/// while let row = try table.next() { print(row.string(at: holder)) }
+/// ```
+public final class CSVTable {
+    public let reader: CSVRecordReader
+    /// Header names, trimmed, in file order.
+    public let header: [String]
+    private let indexByName: [String: Int]
+
+    /// Reads the header. Throws ``CSVInputError`` for an empty file, an unknown column, a duplicate
+    /// column, or a missing required column.
+    public init(reader: CSVRecordReader, required: [String], optional: [String] = []) throws(CSVInputError) {
+        self.reader = reader
+        guard let first = try reader.next() else {
+            throw CSVInputError(file: reader.displayName, line: 1, message: "file is empty; expected a header row with columns \(required.joined(separator: ", "))")
+        }
+        let names = first.strings.map { $0.trimmingASCIIWhitespace() }
+        let allowed = Set(required + optional)
+        var index: [String: Int] = [:]
+        for (i, name) in names.enumerated() {
+            if !allowed.contains(name) {
+                let hint = CSVTable.closest(to: name, in: required + optional).map { " (did you mean \($0)?)" } ?? ""
+                throw CSVInputError(file: reader.displayName, line: first.line, column: "#\(i + 1)", value: name,
+                                    message: "is not a known column\(hint); allowed: \((required + optional).joined(separator: ", "))")
+            }
+            if index[name] != nil {
+                throw CSVInputError(file: reader.displayName, line: first.line, column: "#\(i + 1)", value: name,
+                                    message: "appears twice in the header")
+            }
+            index[name] = i
+        }
+        for name in required where index[name] == nil {
+            throw CSVInputError(file: reader.displayName, line: first.line, column: name,
+                                message: "required column is missing from the header")
+        }
+        self.header = names
+        self.indexByName = index
+    }
+
+    /// Index of a column, or nil when the file does not have it.
+    public func column(_ name: String) -> Int? { indexByName[name] }
+
+    /// The next record, checked to have as many fields as the header.
+    public func next() throws(CSVInputError) -> CSVRecord? {
+        guard let record = try reader.next() else { return nil }
+        if record.fieldCount != header.count {
+            throw CSVInputError(file: reader.displayName, line: record.line,
+                                message: "has \(record.fieldCount) fields but the header has \(header.count)")
+        }
+        return record
+    }
+
+    /// An error about one cell of a record.
+    public func error(_ record: CSVRecord, column: Int, message: String) -> CSVInputError {
+        CSVInputError(file: reader.displayName, line: record.line, column: header[column],
+                      value: record.string(at: column), message: message)
+    }
+
+    /// The closest name by edit distance (at most 3 edits), for "did you mean" hints.
+    public static func closest(to name: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, EditDistance.levenshtein(name.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }), best.1 <= 3 else { return nil }
+        return best.0
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    public func trimmingASCIIWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}
+
+/// Edit distance, used for "did you mean" suggestions on names typed by people.
+public enum EditDistance {
+    /// Levenshtein distance between two strings, by Unicode scalar.
+    public static func levenshtein(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
