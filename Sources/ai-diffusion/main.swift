@@ -1,1 +1,3 @@
-print("ai-diffusion")
+import AIDiffusionCLI
+
+CommandLineEntry.main()
