@@ -59,17 +59,18 @@ public struct ChipCatalog: Sendable {
                                    maxDistance: max(2, key.count / 2), limit: limit, key: ChipCatalog.normalize)
     }
 
-    /// Lower-cases and drops spaces, hyphens, underscores, dots and parentheses.
+    /// Lower-cases (ASCII) and drops spaces, hyphens, underscores, dots and parentheses.
     public static func normalize(_ name: String) -> String {
-        var out = ""
-        out.reserveCapacity(name.utf8.count)
-        for scalar in name.unicodeScalars {
-            switch scalar {
-            case " ", "-", "_", ".", "(", ")", "\t": continue
-            default: out.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            switch byte {
+            case 0x20, 0x2D, 0x5F, 0x2E, 0x28, 0x29, 0x09: continue
+            case 0x41...0x5A: bytes.append(byte + 32)
+            default: bytes.append(byte)
             }
         }
-        return out
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -8,7 +8,7 @@ import ComputeMetrics
 /// result.eccn    // "3A090.a"
 /// result.prong   // "3A090.a.1"
 /// ```
-public struct Classification: Sendable, Hashable {
+public struct Classification: Sendable {
     /// ECCN (`3A090.a`, `3A090.b`, `3A090.c`) or ``Classification/notControlled``.
     public var eccn: String
     /// Id of the prong that fired, if any.

@@ -101,8 +101,8 @@ public final class CompiledRegime: Sendable {
     public var changeDays: [Day] { Array(epochs.dropFirst().map(\.start)) }
 }
 
-/// A period with constant active layers and group membership.
-struct Epoch: Sendable {
+/// A period with constant active layers and group membership (a class: rows refer to it, never copy it).
+final class Epoch: Sendable {
     let start: Day
     let layerIDs: [String]
     let classifier: Classifier
@@ -120,8 +120,7 @@ struct Epoch: Sendable {
         self.start = start
         self.layerIDs = layers.map(\.id)
 
-        // Classification: replace or extend.
-        var prongs: [ClassificationProng] = []
+        let prongs = Epoch.prongs(of: layers)
         // Licensing: rules tagged with their layer so `replace` can drop earlier ones.
         var rules: [(layer: String, rule: LicenseRule)] = []
         var setDefinitions = definition.countrySets ?? [:]
@@ -129,9 +128,6 @@ struct Epoch: Sendable {
         var caps: [String: CapDefinition] = [:]
         var flags: [RedFlag] = []
         for layer in layers {
-            if let block = layer.classification {
-                prongs = block.mode == .replace ? block.prongs : prongs + block.prongs
-            }
             if let block = layer.licensing {
                 let tagged = block.rules.map { (layer: layer.id, rule: $0) }
                 switch block.mode {
@@ -189,6 +185,18 @@ struct Epoch: Sendable {
         var mask: UInt64 = 0
         for eccn in definition.installedBase?.countedEccns ?? [] { if let i = eccnIndex[eccn] { mask |= 1 << UInt64(i) } }
         self.installedBaseMask = mask
+    }
+
+    /// The classification prongs of active layers, in order: a `replace` block drops earlier prongs,
+    /// `extend`/`prepend` add to them.
+    static func prongs(of layers: [RuleLayer]) -> [ClassificationProng] {
+        var prongs: [ClassificationProng] = []
+        for layer in layers {
+            if let block = layer.classification {
+                prongs = block.mode == .replace ? block.prongs : prongs + block.prongs
+            }
+        }
+        return prongs
     }
 
     /// Tier of a registry index, or nil without tiers.

@@ -69,7 +69,10 @@ struct ScreenCommand: ParsableCommand {
 
     private func runDry(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
         let sink = ByteSink.standardOutput()
-        let writer = makeDeterminationWriter(format, sink: sink)
+        // Tables are for people (small files); other formats are written on a second thread.
+        let writer: DeterminationWriter = format == .table
+            ? makeDeterminationWriter(format, sink: sink)
+            : BackgroundWriter(makeDeterminationWriter(format, sink: sink))
         var summary = ScreeningSummary(regimes: [regime.id])
         ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny()) { result in
             writer.write(result.determination)
