@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "DiffusionRules", targets: ["DiffusionRules"]),
         .library(name: "RuleData", targets: ["RuleData"]),
         .library(name: "AllocationLedger", targets: ["AllocationLedger"]),
+        .library(name: "DiffusionModel", targets: ["DiffusionModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -49,10 +50,23 @@ let package = Package(
             name: "AIDiffusionCLI",
             dependencies: [
                 "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
+                "DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "ai-diffusion", dependencies: ["AIDiffusionCLI"]),
+
+        // Simulator (issue 3). Pure core: priors, policy timeline, engine, Monte Carlo, calibration.
+        .target(name: "DiffusionModel"),
+        // Simulator inputs: bundled YAML (priors, timeline, scenarios) and the Epoch cluster summary.
+        .target(
+            name: "SimulationInputs",
+            dependencies: ["DiffusionModel", "StrictYAML", "TabularIO"],
+            resources: [.copy("Resources")]
+        ),
+        // Simulator outputs: CSV, JSON, SVG charts and the HTML report.
+        .target(name: "SimulationReport", dependencies: ["DiffusionModel", "SimulationInputs"]),
+        .testTarget(name: "DiffusionModelTests", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML"]),
 
         .testTarget(name: "ComputeMetricsTests", dependencies: ["ComputeMetrics", "RuleData"]),
         .testTarget(name: "DiffusionRulesTests", dependencies: ["DiffusionRules", "RuleData", "ComputeMetrics"]),

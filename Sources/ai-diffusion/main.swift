@@ -1,1 +1,2 @@
-print("ai-diffusion")
+import AIDiffusionCLI
+SimulateCommand.main()
