@@ -57,7 +57,8 @@ let package = Package(
         .executableTarget(name: "ai-diffusion", dependencies: ["AIDiffusionCLI"]),
 
         // Simulator (issue 3). Pure core: priors, policy timeline, engine, Monte Carlo, calibration.
-        .target(name: "DiffusionModel"),
+        // Dynamic exclusivity checks on the simulator's scratch buffers cost ~25% of the hot loop.
+        .target(name: "DiffusionModel", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Simulator inputs: bundled YAML (priors, timeline, scenarios) and the Epoch cluster summary.
         .target(
             name: "SimulationInputs",

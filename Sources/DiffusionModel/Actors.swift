@@ -16,6 +16,7 @@ public enum Actor: String, CaseIterable, Codable, Sendable {
     }
 
     public static let count = 7
+    public static let list: [Actor] = allCases
 
     public var label: String {
         switch self {

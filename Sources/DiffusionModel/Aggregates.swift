@@ -45,18 +45,21 @@ public enum LeverActorMetric: Int, CaseIterable, Sendable {
     case monthsBought
     /// Same for the own-development lag.
     case monthsBoughtOwn
+    public static let count = 2
 }
 public enum LeverYearMetric: Int, CaseIterable, Sendable {
     /// % change in China's effective deployable compute vs baseline.
     case cnComputeChangePct
     /// Months of US frontier progress lost (self-harm): -12 * d(log10 US effective compute) / (G_c + G_A).
     case usSelfHarmMonths
+    public static let count = 2
 }
 public enum LeverMetric: Int, CaseIterable, Sendable {
     /// Vendor revenue forgone, net of revenue share, mean per year 2026-2030 (USD/yr).
     case vendorCostPerYear
     /// Minerals GDP loss vs baseline, mean per year over the projection (USD/yr).
     case mineralsCostPerYear
+    public static let count = 2
 }
 
 /// Where each metric lives in the flat histogram table.
@@ -69,15 +72,15 @@ public struct MetricLayout: Sendable {
         self.scenarios = scenarios; self.years = years
         let a = Actor.count, levers = max(0, scenarios - 1)
         actorBase = 0
-        scenarioBase = scenarios * years * a * ActorMetric.allCases.count
-        leverActorBase = scenarioBase + scenarios * years * ScenarioMetric.allCases.count
-        leverYearBase = leverActorBase + levers * years * a * LeverActorMetric.allCases.count
-        leverBase = leverYearBase + levers * years * LeverYearMetric.allCases.count
-        count = leverBase + levers * LeverMetric.allCases.count
+        scenarioBase = scenarios * years * a * ActorMetric.count
+        leverActorBase = scenarioBase + scenarios * years * ScenarioMetric.count
+        leverYearBase = leverActorBase + levers * years * a * LeverActorMetric.count
+        leverBase = leverYearBase + levers * years * LeverYearMetric.count
+        count = leverBase + levers * LeverMetric.count
         var specs = [MetricSpec](repeating: .lagMonths, count: count)
         for s in 0..<scenarios { for y in 0..<years {
             for ac in 0..<a { for m in ActorMetric.allCases {
-                let i = actorBase + ((s * years + y) * a + ac) * ActorMetric.allCases.count + m.rawValue
+                let i = actorBase + ((s * years + y) * a + ac) * ActorMetric.count + m.rawValue
                 switch m {
                 case .lag, .lagOwn: specs[i] = .lagMonths
                 case .log10Compute, .log10LargestRun: specs[i] = .log10Value
@@ -85,7 +88,7 @@ public struct MetricLayout: Sendable {
                 }
             } }
             for m in ScenarioMetric.allCases {
-                let i = scenarioBase + (s * years + y) * ScenarioMetric.allCases.count + m.rawValue
+                let i = scenarioBase + (s * years + y) * ScenarioMetric.count + m.rawValue
                 switch m {
                 case .cnDomestic, .cnImports, .cnSmuggled, .cnCloud, .usEffectiveLog: specs[i] = .log10Value
                 case .openLag: specs[i] = .lagMonths
@@ -95,21 +98,21 @@ public struct MetricLayout: Sendable {
         } }
         for l in 0..<levers {
             for y in 0..<years {
-                for ac in 0..<a { for m in LeverActorMetric.allCases { specs[leverActorBase + ((l * years + y) * a + ac) * LeverActorMetric.allCases.count + m.rawValue] = .deltaMonths } }
-                specs[leverYearBase + (l * years + y) * LeverYearMetric.allCases.count + LeverYearMetric.cnComputeChangePct.rawValue] = .percent
-                specs[leverYearBase + (l * years + y) * LeverYearMetric.allCases.count + LeverYearMetric.usSelfHarmMonths.rawValue] = .smallMonths
+                for ac in 0..<a { for m in LeverActorMetric.allCases { specs[leverActorBase + ((l * years + y) * a + ac) * LeverActorMetric.count + m.rawValue] = .deltaMonths } }
+                specs[leverYearBase + (l * years + y) * LeverYearMetric.count + LeverYearMetric.cnComputeChangePct.rawValue] = .percent
+                specs[leverYearBase + (l * years + y) * LeverYearMetric.count + LeverYearMetric.usSelfHarmMonths.rawValue] = .smallMonths
             }
-            for m in LeverMetric.allCases { specs[leverBase + l * LeverMetric.allCases.count + m.rawValue] = .dollars }
+            for m in LeverMetric.allCases { specs[leverBase + l * LeverMetric.count + m.rawValue] = .dollars }
         }
         self.specs = specs
     }
 
-    public func actor(_ s: Int, _ y: Int, _ a: Actor, _ m: ActorMetric) -> Int { actorBase + ((s * years + y) * Actor.count + a.index) * ActorMetric.allCases.count + m.rawValue }
-    public func scenario(_ s: Int, _ y: Int, _ m: ScenarioMetric) -> Int { scenarioBase + (s * years + y) * ScenarioMetric.allCases.count + m.rawValue }
+    public func actor(_ s: Int, _ y: Int, _ a: Actor, _ m: ActorMetric) -> Int { actorBase + ((s * years + y) * Actor.count + a.index) * ActorMetric.count + m.rawValue }
+    public func scenario(_ s: Int, _ y: Int, _ m: ScenarioMetric) -> Int { scenarioBase + (s * years + y) * ScenarioMetric.count + m.rawValue }
     /// `s` is the scenario index (>= 1).
-    public func lever(_ s: Int, _ y: Int, _ a: Actor, _ m: LeverActorMetric) -> Int { leverActorBase + (((s - 1) * years + y) * Actor.count + a.index) * LeverActorMetric.allCases.count + m.rawValue }
-    public func lever(_ s: Int, _ y: Int, _ m: LeverYearMetric) -> Int { leverYearBase + ((s - 1) * years + y) * LeverYearMetric.allCases.count + m.rawValue }
-    public func lever(_ s: Int, _ m: LeverMetric) -> Int { leverBase + (s - 1) * LeverMetric.allCases.count + m.rawValue }
+    public func lever(_ s: Int, _ y: Int, _ a: Actor, _ m: LeverActorMetric) -> Int { leverActorBase + (((s - 1) * years + y) * Actor.count + a.index) * LeverActorMetric.count + m.rawValue }
+    public func lever(_ s: Int, _ y: Int, _ m: LeverYearMetric) -> Int { leverYearBase + ((s - 1) * years + y) * LeverYearMetric.count + m.rawValue }
+    public func lever(_ s: Int, _ m: LeverMetric) -> Int { leverBase + (s - 1) * LeverMetric.count + m.rawValue }
 }
 
 /// Integer-count histograms for every metric; merging is exact, so results do not depend on how

@@ -23,7 +23,9 @@ public enum CheckStatistic: String, Codable, Sendable, CaseIterable {
     /// |Change in the US frontier (months)| from China's 2023-2025 minerals measures.
     case mineralsUSFrontierMonths = "minerals_us_frontier_abs_months"
 
-    public var index: Int { Self.allCases.firstIndex(of: self)! }
+    public var index: Int { Self.indexTable[self]! }
+    static let indexTable: [CheckStatistic: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    public static let count = 10
 }
 
 /// One sanity check: a per-draw acceptance band (rejection ABC) and a band the calibrated

@@ -14,10 +14,10 @@ public struct DrawOutcome: Sendable {
     public let years: Int
 
     @inline(__always) public func actorIndex(_ s: Int, _ y: Int, _ a: Int, _ m: ActorMetric) -> Int {
-        ((s * years + y) * Actor.count + a) * ActorMetric.allCases.count + m.rawValue
+        ((s * years + y) * Actor.count + a) * ActorMetric.count + m.rawValue
     }
     @inline(__always) public func scenarioIndex(_ s: Int, _ y: Int, _ m: ScenarioMetric) -> Int {
-        (s * years + y) * ScenarioMetric.allCases.count + m.rawValue
+        (s * years + y) * ScenarioMetric.count + m.rawValue
     }
     public func value(_ s: Int, _ y: Int, _ a: Actor, _ m: ActorMetric) -> Double { actor[actorIndex(s, y, a.index, m)] }
     public func value(_ s: Int, _ y: Int, _ m: ScenarioMetric) -> Double { scenario[scenarioIndex(s, y, m)] }
@@ -40,7 +40,7 @@ public final class DrawSimulator {
     var path: UnsafeMutablePointer<Double>
     var kappa0: [Double], demandHist: [Double], demandProj: [Double]
     /// Reference world additions (H100e/yr) and world stock relative to mid-2025, per quarter.
-    var worldAdd: [Double], worldRel: [Double], priceFactor: [Double]
+    var worldAdd: [Double], worldRel: [Double], priceFactor: [Double], kappaFactor: [Double], packageFactor: [Double]
     var lagAcc: [Double], lagOwnAcc: [Double]
     var logC: [Double], rCatch: [Double], eff: [Double]
 
@@ -50,16 +50,16 @@ public final class DrawSimulator {
         hindcast = model.calendar.hindcastQuarters
         years = model.calendar.years
         let s = model.scenarioCount
-        outcome = DrawOutcome(parameters: [], statistics: [Double](repeating: .nan, count: CheckStatistic.allCases.count), accepted: false,
-                              actor: [Double](repeating: 0, count: s * years * Actor.count * ActorMetric.allCases.count),
-                              scenario: [Double](repeating: 0, count: s * years * ScenarioMetric.allCases.count), years: years)
+        outcome = DrawOutcome(parameters: [], statistics: [Double](repeating: .nan, count: CheckStatistic.count), accepted: false,
+                              actor: [Double](repeating: 0, count: s * years * Actor.count * ActorMetric.count),
+                              scenario: [Double](repeating: 0, count: s * years * ScenarioMetric.count), years: years)
         params = [Double](repeating: 0, count: DrawParameters.count)
         theftU = [Double](repeating: 1, count: quarters)
         let z = [Double](repeating: 0, count: Actor.count)
         stock = z; snapStock = z; talent = z; snapTalent = z
         cnParts = [0, 0, 0]; snapCNParts = [0, 0, 0]
         kappa0 = z; demandHist = z; demandProj = z; lagAcc = z; lagOwnAcc = z; logC = z; rCatch = z; eff = z
-        worldAdd = [Double](repeating: 0, count: quarters); worldRel = worldAdd; priceFactor = worldAdd
+        worldAdd = [Double](repeating: 0, count: quarters); worldRel = worldAdd; priceFactor = worldAdd; kappaFactor = worldAdd; packageFactor = worldAdd
         path = .allocate(capacity: quarters)
         path.initialize(repeating: 0, count: quarters)
     }
@@ -89,8 +89,8 @@ public final class DrawSimulator {
         let hy = hindcast / 4
         for s in 1..<max(1, model.scenarioCount) {
             for y in 0..<hy {
-                for a in 0..<Actor.count { for m in ActorMetric.allCases { outcome.actor[outcome.actorIndex(s, y, a, m)] = outcome.actor[outcome.actorIndex(0, y, a, m)] } }
-                for m in ScenarioMetric.allCases { outcome.scenario[outcome.scenarioIndex(s, y, m)] = outcome.scenario[outcome.scenarioIndex(0, y, m)] }
+                for a in 0..<Actor.count { for m in ActorMetric.list { outcome.actor[outcome.actorIndex(s, y, a, m)] = outcome.actor[outcome.actorIndex(0, y, a, m)] } }
+                for m in ScenarioMetric.list { outcome.scenario[outcome.scenarioIndex(s, y, m)] = outcome.scenario[outcome.scenarioIndex(0, y, m)] }
             }
         }
         var ok = true
@@ -134,6 +134,8 @@ public final class DrawSimulator {
             worldAdd[q] = w0 * Foundation.exp(lnW(t)) * (Foundation.exp(rate * SimulationCalendar.dt) - decayQ) / SimulationCalendar.dt
             worldRel[q] = Foundation.exp(lnW(t) - lnMid2025)
             priceFactor[q] = Foundation.pow(2, -(t - 2025.5) / p(.pricePerfDoubling))
+            kappaFactor[q] = Foundation.pow(p(.frontierComputeGrowth) / gw, model.calendar.endTime(q) - 2025.5)
+            packageFactor[q] = Foundation.pow(p(.domGrowthCN), t - 2025.5)
         }
         // Initial stocks: Epoch cluster shares, China's scaled by the coverage bias, renormalised.
         var share = model.initialShare

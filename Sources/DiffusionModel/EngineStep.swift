@@ -13,7 +13,7 @@ extension DrawSimulator {
         let uncShare = p(.cnUnconstrainedDemandShare), accept = p(.acceptCN)
         let h800 = p(.h800AccessShare), h200 = p(.h200AccessShare), b30a = p(.b30aAccessShare)
         let h20Units = p(.h20Units2024), h20Train = p(.h20TrainH100e)
-        let packages2025 = p(.huaweiPackages2025), domGrowth = p(.domGrowthCN), ascend = p(.ascendH100ePerPackage)
+        let packages2025 = p(.huaweiPackages2025), ascend = p(.ascendH100ePerPackage)
         let hbmPackageCap = p(.hbmStacks2026) / max(p(.hbmStacksPerPackage), 1e-9)
         let smug2024 = p(.smuggledChips2024) * p(.smuggledH100ePerChip), psi = p(.smuggleHubElasticity), enf = p(.enforcementEffect)
         let cloud2025 = p(.offshoreCloudCN2025), phi = p(.cloudTrainWeight), kyc = p(.kycEffectiveness)
@@ -68,7 +68,7 @@ extension DrawSimulator {
             if ps.beijingDiscourages { imp *= accept; gross *= accept }
             revenue += gross * (1 - ps.cnRevenueShare)
             // Domestic production (Huawei Ascend), capped by HBM once the stockpile is used (2026 on).
-            var packages = packages2025 * Foundation.pow(domGrowth, t - 2025.5)
+            var packages = packages2025 * packageFactor[q]
             if ps.hbmControls && t >= 2026 { packages = min(packages, hbmPackageCap) }
             let dom = packages * ascend
             // Smuggling grows with hub imports (elasticity psi),
@@ -90,7 +90,7 @@ extension DrawSimulator {
             var frontier = -Double.infinity
             var effTotal = 0.0
             for a in 0..<Actor.count {
-                let kappa = min(0.5, kappa0[a] * Foundation.pow(kappaGrowth, tEnd - 2025.5))
+                let kappa = min(0.5, kappa0[a] * kappaFactor[q])
                 let train = stock[a] + (a == cn ? phi * cloud : 0)
                 logC[a] = Foundation.log10(max(kappa * train * flopPerH100eRun, 1))
                 eff[a] = stock[a] + (a == cn ? cloud : 0)

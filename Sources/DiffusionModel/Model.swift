@@ -112,6 +112,8 @@ public enum ActorMetric: Int, CaseIterable, Sendable {
     case worldShare
     /// Largest feasible training run (FLOP), end of year, log10.
     case log10LargestRun
+    public static let count = 5
+    public static let list: [ActorMetric] = allCases
 }
 
 /// Per-(scenario, year) output metrics.
@@ -121,4 +123,6 @@ public enum ScenarioMetric: Int, CaseIterable, Sendable {
     case vendorNetRevenue                              // USD in the year (China + Tier-2 sales, net of revenue share)
     case usEffectiveLog                                // log10 US training compute + algorithmic deviation
     case mineralsGDPLoss                               // USD in the year
+    public static let count = 8
+    public static let list: [ScenarioMetric] = allCases
 }

@@ -42,7 +42,7 @@ public struct SimulationResult: Sendable {
 
     /// Quantile of one hindcast statistic over accepted (or all) draws.
     public func statisticQuantile(_ s: CheckStatistic, _ p: Double, acceptedOnly: Bool = true) -> Double {
-        let k = CheckStatistic.allCases.count
+        let k = CheckStatistic.count
         var v: [Double] = []
         for d in 0..<accepted.count where !acceptedOnly || accepted[d] { v.append(statistics[d * k + s.index]) }
         return empiricalQuantile(v, p)
@@ -87,7 +87,7 @@ public func runMonteCarlo(model: CompiledModel, config: MonteCarloConfig,
     let threads = max(1, min(config.threads, config.draws))
     let box = ChunkBox(count: threads)
     let reportY = model.calendar.yearIndex(config.reportYear) ?? (model.calendar.years - 1)
-    DispatchQueue.concurrentPerform(iterations: threads) { chunk in
+    let work: @Sendable (Int) -> Void = { chunk in
         let lo = config.draws * chunk / threads, hi = config.draws * (chunk + 1) / threads
         var part = ChunkResult(layout: layout, draws: hi - lo)
         let sim = DrawSimulator(model: model)
@@ -109,6 +109,11 @@ public func runMonteCarlo(model: CompiledModel, config: MonteCarloConfig,
         }
         box.set(chunk, part)
     }
+    // Chunks 1... on global queues, chunk 0 on this thread.
+    let group = DispatchGroup()
+    for chunk in 1..<threads { DispatchQueue.global().async(group: group) { work(chunk) } }
+    work(0)
+    group.wait()
     var calibrated = HistogramTable(layout: layout), prior = HistogramTable(layout: layout)
     var stats: [Double] = [], accepted: [Bool] = [], params: [Double] = [], lag: [Double] = [], lagOwn: [Double] = []
     for part in box.parts() {
@@ -129,8 +134,8 @@ func fillMetrics(_ o: DrawOutcome, layout: MetricLayout, model: CompiledModel, i
     let projYears = Double(max(1, years - firstProj))
     for s in 0..<layout.scenarios {
         for y in 0..<years {
-            for a in Actor.allCases { for k in ActorMetric.allCases { m[layout.actor(s, y, a, k)] = o.value(s, y, a, k) } }
-            for k in ScenarioMetric.allCases {
+            for a in Actor.list { for k in ActorMetric.list { m[layout.actor(s, y, a, k)] = o.value(s, y, a, k) } }
+            for k in ScenarioMetric.list {
                 let v = o.value(s, y, k)
                 switch k {
                 case .cnDomestic, .cnImports, .cnSmuggled, .cnCloud: m[layout.scenario(s, y, k)] = Foundation.log10(max(v, 1))
@@ -141,7 +146,7 @@ func fillMetrics(_ o: DrawOutcome, layout: MetricLayout, model: CompiledModel, i
         guard s > 0 else { continue }
         var cost = 0.0, minerals = 0.0
         for y in 0..<years {
-            for a in Actor.allCases {
+            for a in Actor.list {
                 m[layout.lever(s, y, a, .monthsBought)] = o.value(s, y, a, .lag) - o.value(0, y, a, .lag)
                 m[layout.lever(s, y, a, .monthsBoughtOwn)] = o.value(s, y, a, .lagOwn) - o.value(0, y, a, .lagOwn)
             }
@@ -163,7 +168,7 @@ struct ChunkResult: Sendable {
     var statistics: [Double] = [], accepted: [Bool] = [], parameters: [Double] = [], cnLag: [Double] = [], cnLagOwn: [Double] = []
     init(layout: MetricLayout, draws: Int) {
         calibrated = HistogramTable(layout: layout); prior = HistogramTable(layout: layout)
-        statistics.reserveCapacity(draws * CheckStatistic.allCases.count)
+        statistics.reserveCapacity(draws * CheckStatistic.count)
         parameters.reserveCapacity(draws * DrawParameters.count)
     }
 }

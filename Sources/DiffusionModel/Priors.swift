@@ -122,9 +122,68 @@ public enum PriorKey: String, CaseIterable, Sendable {
     case h200Price = "h200_price_usd"
 
     /// Position in `PriorKey.allCases` (and in a draw's value vector).
-    public var index: Int { Self.indexByKey[self]! }
-    private static let indexByKey: [PriorKey: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
-    public static let count = allCases.count
+    public var index: Int {
+        switch self {
+        case .frontierComputeGrowth: 0
+        case .algHalvingMonths: 1
+        case .rMaxCatchup: 2
+        case .globalComputeGrowth: 3
+        case .growthDecay: 4
+        case .pricePerfDoubling: 5
+        case .worldStock2023: 6
+        case .depreciation: 7
+        case .mfu: 8
+        case .runDays: 9
+        case .kappaUS: 10
+        case .kappaCN: 11
+        case .kappaOther: 12
+        case .cnClusterShareBias: 13
+        case .plannedPipelineWeight: 14
+        case .cnUnconstrainedDemandShare: 15
+        case .ruDemandShare: 16
+        case .ruLeakShare: 17
+        case .huaweiPackages2025: 18
+        case .ascendH100ePerPackage: 19
+        case .domGrowthCN: 20
+        case .hbmStacks2026: 21
+        case .hbmStacksPerPackage: 22
+        case .h800AccessShare: 23
+        case .h20Units2024: 24
+        case .h20TrainH100e: 25
+        case .h200AccessShare: 26
+        case .b30aAccessShare: 27
+        case .acceptCN: 28
+        case .smuggledChips2024: 29
+        case .smuggledH100ePerChip: 30
+        case .smuggleHubElasticity: 31
+        case .enforcementEffect: 32
+        case .offshoreCloudCN2025: 33
+        case .cloudTrainWeight: 34
+        case .kycEffectiveness: 35
+        case .tauWeights: 36
+        case .distillationAccessCN: 37
+        case .talentElasticity: 38
+        case .stayRateCN: 39
+        case .usGradShareCN: 40
+        case .cnOriginShare: 41
+        case .newResearcherRate: 42
+        case .talentShareUS: 43
+        case .talentShareCN: 44
+        case .theftRate: 45
+        case .theftMultiplierSL45: 46
+        case .openPropensityCN: 47
+        case .openPropensityUS: 48
+        case .openWithholdOOM: 49
+        case .adoptDelayMonths: 50
+        case .mineralsPenalty: 51
+        case .mineralsTailPenalty: 52
+        case .mineralsGDPLoss: 53
+        case .pricePerH100e: 54
+        case .h20Price: 55
+        case .h200Price: 56
+        }
+    }
+    public static let count = 57
 }
 
 /// The priors file: a title and one entry per ``PriorKey``.

@@ -1,2 +1,3 @@
 import AIDiffusionCLI
-SimulateCommand.main()
+
+SimulatorDevRoot.main()

@@ -65,8 +65,16 @@ public struct SimulateCommand: ParsableCommand {
             let user = try SimulationInputLoader.scenario(path: scenario)
             scenarios = [scenarios[0]] + (user.isBaseline ? [] : [user])
         }
-        let needsCaps = scenarios.contains { $0.tier2_cap_structure != nil }
-        let caps = needsCaps ? try RuleDataTierCaps.load() : nil
+        var caps: TierCapsInput?
+        if scenarios.contains(where: { $0.tier2_cap_structure != nil }) {
+            do {
+                caps = try RuleDataTierCaps.load()
+            } catch {
+                if scenario != nil { throw error }
+                FileHandle.standardError.write(Data("simulate: skipping tier2-caps (\(error))\n".utf8))
+                scenarios.removeAll { $0.tier2_cap_structure != nil }
+            }
+        }
         let inputs = try BundledSimulationInputs.modelInputs(scenarios: scenarios, tierCaps: caps, priors: priorSet)
         let model: CompiledModel
         do { model = try CompiledModel(inputs) } catch { throw SimulationUsageError(message: error.description) }
