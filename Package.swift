@@ -21,13 +21,15 @@ let package = Package(
     ],
     targets: [
         // Pure core: TPP, performance density, H100-equivalents, the chip catalog type.
-        .target(name: "ComputeMetrics"),
+        .target(name: "ComputeMetrics", dependencies: ["NameMatching"]),
+        // Edit distance and "did you mean" suggestions for names people type.
+        .target(name: "NameMatching"),
         // Pure core: rule layers, regimes, country groups, classification and licence determination.
         .target(name: "DiffusionRules", dependencies: ["ComputeMetrics"]),
         // Strict YAML decoding with file:line errors and unknown-key rejection.
         .target(name: "StrictYAML", dependencies: ["Yams"]),
         // CSV reading (streaming, byte level, line/column errors) shared by every input file.
-        .target(name: "TabularIO"),
+        .target(name: "TabularIO", dependencies: ["NameMatching"]),
         // The bundled rule data (YAML layers, regimes, country groups, chip catalog) and its loaders.
         .target(
             name: "RuleData",
@@ -74,7 +76,7 @@ let package = Package(
         .testTarget(
             name: "ScreeningTests",
             dependencies: [
-                "Screening", "TabularIO", "RuleData", "DiffusionRules",
+                "Screening", "TabularIO", "RuleData", "DiffusionRules", "ComputeMetrics",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

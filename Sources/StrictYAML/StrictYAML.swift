@@ -84,18 +84,37 @@ public enum StrictYAML {
 
     /// Decodes YAML text; `file` is used in error messages only.
     public static func decode<T: Codable>(_ type: T.Type, from text: String, file: String) throws(YAMLInputError) -> T {
-        let root: Node
+        try decode(type, node: compose(text, file: file), file: file)
+    }
+
+    /// Parses YAML text into a node tree (keeping line and column marks).
+    public static func compose(_ text: String, file: String) throws(YAMLInputError) -> Node {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw YAMLInputError(file: file, line: nil, column: nil, keyPath: "", message: "empty document")
             }
-            root = node
+            return node
         } catch let error as YAMLInputError {
             throw error
         } catch {
             throw syntaxError(error, file: file)
         }
+    }
 
+    /// Reads and parses a file into a node tree.
+    public static func compose(fileAt path: String, displayName: String? = nil) throws(YAMLInputError) -> Node {
+        let name = displayName ?? path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw YAMLInputError(file: name, line: nil, column: nil, keyPath: "", message: "cannot read file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw YAMLInputError(file: name, line: nil, column: nil, keyPath: "", message: "file is not valid UTF-8")
+        }
+        return try compose(text, file: name)
+    }
+
+    /// Decodes an already-parsed node strictly (see the type's documentation).
+    public static func decode<T: Codable>(_ type: T.Type, node root: Node, file: String) throws(YAMLInputError) -> T {
         let value: T
         do {
             value = try YAMLDecoder().decode(T.self, from: root)
@@ -117,6 +136,53 @@ public enum StrictYAML {
             }
         }
         return value
+    }
+
+    // MARK: - Overlays
+
+    /// Deep-merges `overlay` onto `base`: mappings merge key by key; sequences whose items are all
+    /// mappings with an `id` merge item by item (matching ids merge, new ids are appended); anything
+    /// else in the overlay replaces the base. Marks of overlay nodes are kept, so errors point into
+    /// the overlay's file.
+    public static func merge(_ base: Node, _ overlay: Node) -> Node {
+        switch (base, overlay) {
+        case let (.mapping(baseMapping), .mapping(overlayMapping)):
+            var pairs: [(Node, Node)] = baseMapping.map { ($0.key, $0.value) }
+            for pair in overlayMapping {
+                if let index = pairs.firstIndex(where: { $0.0 == pair.key }) {
+                    pairs[index].1 = merge(pairs[index].1, pair.value)
+                } else {
+                    pairs.append((pair.key, pair.value))
+                }
+            }
+            var merged = Node.Mapping(pairs, overlayMapping.tag, overlayMapping.style)
+            merged.mark = overlayMapping.mark ?? baseMapping.mark
+            return .mapping(merged)
+        case let (.sequence(baseSequence), .sequence(overlaySequence)):
+            guard let baseIDs = ids(baseSequence), let overlayIDs = ids(overlaySequence) else { return overlay }
+            var items = Array(baseSequence)
+            for (offset, item) in overlaySequence.enumerated() {
+                if let index = baseIDs.firstIndex(of: overlayIDs[offset]) {
+                    items[index] = merge(items[index], item)
+                } else {
+                    items.append(item)
+                }
+            }
+            var merged = Node.Sequence(items, overlaySequence.tag, overlaySequence.style)
+            merged.mark = overlaySequence.mark ?? baseSequence.mark
+            return .sequence(merged)
+        default:
+            return overlay
+        }
+    }
+
+    private static func ids(_ sequence: Node.Sequence) -> [String]? {
+        var out: [String] = []
+        for item in sequence {
+            guard case let .mapping(mapping) = item, let id = mapping["id"]?.string else { return nil }
+            out.append(id)
+        }
+        return out
     }
 
     // MARK: - Error mapping

@@ -1,3 +1,5 @@
+import NameMatching
+
 /// A CSV file with a header row: checks the header against the columns a format allows and gives
 /// each record with its cells addressable by column name.
 ///
@@ -13,9 +15,11 @@ public final class CSVTable {
     public let header: [String]
     private let indexByName: [String: Int]
 
-    /// Reads the header. Throws ``CSVInputError`` for an empty file, an unknown column, a duplicate
-    /// column, or a missing required column.
-    public init(reader: CSVRecordReader, required: [String], optional: [String] = []) throws(CSVInputError) {
+    /// Reads the header. Throws ``CSVInputError`` for an empty file, an unknown column (unless
+    /// `allowOtherColumns`, for third-party reference files), a duplicate column, or a missing
+    /// required column.
+    public init(reader: CSVRecordReader, required: [String], optional: [String] = [],
+                allowOtherColumns: Bool = false) throws(CSVInputError) {
         self.reader = reader
         guard let first = try reader.next() else {
             throw CSVInputError(file: reader.displayName, line: 1, message: "file is empty; expected a header row with columns \(required.joined(separator: ", "))")
@@ -24,8 +28,8 @@ public final class CSVTable {
         let allowed = Set(required + optional)
         var index: [String: Int] = [:]
         for (i, name) in names.enumerated() {
-            if !allowed.contains(name) {
-                let hint = CSVTable.closest(to: name, in: required + optional).map { " (did you mean \($0)?)" } ?? ""
+            if !allowed.contains(name) && !allowOtherColumns {
+                let hint = EditDistance.closest(to: name, in: required + optional).map { " (did you mean \($0)?)" } ?? ""
                 throw CSVInputError(file: reader.displayName, line: first.line, column: "#\(i + 1)", value: name,
                                     message: "is not a known column\(hint); allowed: \((required + optional).joined(separator: ", "))")
             }
@@ -62,12 +66,6 @@ public final class CSVTable {
                       value: record.string(at: column), message: message)
     }
 
-    /// The closest name by edit distance (at most 3 edits), for "did you mean" hints.
-    public static func closest(to name: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, EditDistance.levenshtein(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }), best.1 <= 3 else { return nil }
-        return best.0
-    }
 }
 
 extension String {
@@ -80,23 +78,3 @@ extension String {
     }
 }
 
-/// Edit distance, used for "did you mean" suggestions on names typed by people.
-public enum EditDistance {
-    /// Levenshtein distance between two strings, by Unicode scalar.
-    public static func levenshtein(_ a: String, _ b: String) -> Int {
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-}

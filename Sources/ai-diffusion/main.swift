@@ -1,3 +1,3 @@
 import AIDiffusionCLI
 
-SimulatorDevRoot.main()
+CommandLineEntry.main()

@@ -1,0 +1,89 @@
+import ArgumentParser
+import DiffusionRules
+import Foundation
+import Screening
+import TabularIO
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks with their targets (run a release build: swift build -c release).",
+        subcommands: [BenchScreenCommand.self, SimulateBenchCommand.self]
+    )
+}
+
+/// `bench screen`: determinations per second in memory, CSV -> JSONL end to end (in a child
+/// process, with its peak memory), and the cold start of `classify chip H100`.
+struct BenchScreenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen",
+        abstract: "Screening speed and memory against the targets of issue 2.",
+        discussion: """
+        Targets: >= 1,000,000 determinations/s in memory on one core; >= 200,000 rows/s CSV -> JSONL end \
+        to end; peak memory < 200 MB for a 1,000,000-row file; `classify chip H100` cold start < 50 ms.
+        """
+    )
+    @Option(name: .long, help: "Synthetic rows.") var rows: Int = 1_000_000
+    @Option(name: .long, help: "Seed of the synthetic rows.") var seed: UInt64 = 42
+    @Option(name: .long, help: "Regime.") var regime: String = "ai-diffusion-2025"
+    @Option(name: .customLong("cold-runs"), help: "Runs of `classify chip H100` for the cold-start median.") var coldRuns: Int = 21
+
+    func run() throws {
+        var context = try RuleContext.load()
+        let compiled = try context.compile(regime)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ai-diffusion-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csvPath = directory.appendingPathComponent("synthetic.csv").path
+        let bytes = SyntheticTransactions.csv(rows: rows, seed: seed)
+        FileManager.default.createFile(atPath: csvPath, contents: Data(bytes))
+
+        // 1. Determinations in memory (parsing not timed), one core.
+        let file = try TransactionReader.read(reader: CSVRecordReader(bytes: bytes, displayName: "synthetic.csv"), book: context.book)
+        var licences = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        ScreeningRun.screen(file, regime: compiled, snapshot: .empty) { result in
+            if result.determination.licenseRequired { licences += 1 }
+        }
+        let memorySeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let memoryRate = Double(rows) / memorySeconds
+
+        // 2. End to end in a child process: CSV -> JSONL to /dev/null.
+        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let (e2eSeconds, peakKB) = try timeChild(executable, ["screen", csvPath, "--regime", regime, "--format", "jsonl"])
+        let e2eRate = Double(rows) / e2eSeconds
+
+        // 3. Cold start of classify chip H100 (median).
+        var times: [Double] = []
+        for _ in 0..<max(1, coldRuns) { times.append(try timeChild(executable, ["classify", "chip", "H100"]).0) }
+        times.sort()
+        let coldMS = times[times.count / 2] * 1000
+
+        var table = TextTable(header: ["MEASURE", "VALUE", "TARGET", "MET"], rightAligned: [1])
+        table.add(["determinations in memory (1 core)", "\(Int(memoryRate)) rows/s", ">= 1000000 rows/s", memoryRate >= 1_000_000 ? "yes" : "no"])
+        table.add(["CSV -> JSONL end to end", "\(Int(e2eRate)) rows/s", ">= 200000 rows/s", e2eRate >= 200_000 ? "yes" : "no"])
+        table.add(["peak memory, \(rows)-row file", "\(peakKB / 1024) MB", "< 200 MB", peakKB < 200 * 1024 ? "yes" : "no"])
+        table.add(["classify chip H100 cold start (median of \(times.count))", String(format: "%.1f ms", coldMS), "< 50 ms", coldMS < 50 ? "yes" : "no"])
+        print("bench screen: \(rows) synthetic rows (seed \(seed)), regime \(compiled.id); \(licences) need a licence")
+        print("  in memory: \(String(format: "%.3f", memorySeconds)) s; end to end: \(String(format: "%.3f", e2eSeconds)) s")
+        print(table.render(), terminator: "")
+    }
+
+    /// Wall time and peak RSS (KiB, largest child so far) of a child process with stdout to /dev/null.
+    private func timeChild(_ executable: String, _ arguments: [String]) throws -> (Double, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        let start = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        process.waitUntilExit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        guard process.terminationStatus == 0 else {
+            throw InputError("benchmark child `\(arguments.joined(separator: " "))` failed with status \(process.terminationStatus)")
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return (seconds, Int(usage.ru_maxrss))
+    }
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+import DiffusionRules
+import Foundation
+import RuleData
+import Screening
+import TabularIO
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Rule layers, regimes, tiers, and what changes between regimes or dates.",
+        subcommands: [RulesListCommand.self, RulesShowCommand.self, RulesTiersCommand.self, RulesDiffCommand.self]
+    )
+}
+
+/// `rules list`: every layer with its dates and citation, and the regimes.
+struct RulesListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List rule layers and regimes.")
+    @OptionGroup var formatOption: FormatOption
+
+    func run() throws {
+        let context = try RuleContext.load()
+        let layers = context.book.layersByDate
+        let sink = ByteSink.standardOutput()
+        switch formatOption.format {
+        case .json, .jsonl:
+            let lines = layers.map { layer in
+                "{\"id\":\(JSONEscaping.quoted(layer.id)),\"effective_from\":\"\(layer.effectiveFrom)\",\"compliance_from\":\(layer.complianceFrom.map { "\"\($0)\"" } ?? "null"),\"enforced_until\":\(layer.enforcedUntil.map { "\"\($0)\"" } ?? "null"),\"superseded_on\":\(layer.supersededOn.map { "\"\($0)\"" } ?? "null"),\"title\":\(JSONEscaping.quoted(layer.title)),\"citation\":\(JSONEscaping.quoted(layer.citation))}"
+            }
+            sink.write(formatOption.format == .json ? "[\n" + lines.joined(separator: ",\n") + "\n]\n" : lines.joined(separator: "\n") + "\n")
+        case .csv:
+            sink.write("id,effective_from,compliance_from,enforced_until,superseded_on,citation\n")
+            for layer in layers {
+                sink.write([layer.id, layer.effectiveFrom.description, layer.complianceFrom?.description ?? "",
+                            layer.enforcedUntil?.description ?? "", layer.supersededOn?.description ?? "", layer.citation]
+                    .map(csvField).joined(separator: ",") + "\n")
+            }
+        case .table:
+            var table = TextTable(header: ["LAYER", "EFFECTIVE", "COMPLIANCE", "ENFORCED UNTIL", "SUPERSEDED", "CITATION"])
+            for layer in layers {
+                table.add([layer.id, layer.effectiveFrom.description, layer.complianceFrom?.description ?? "-",
+                           layer.enforcedUntil?.description ?? "-", layer.supersededOn?.description ?? "-", layer.citation])
+            }
+            sink.write(table.render())
+            sink.write("\nRegimes:\n")
+            for regime in context.book.regimes.values.sorted(by: { $0.id < $1.id }) {
+                sink.write("  \(regime.id): \(regime.title)\n    layers: \(regime.layers.map { $0.layer + ($0.asWritten == true ? " (as written)" : "") }.joined(separator: ", "))\n")
+            }
+        }
+        sink.flush()
+    }
+}
+
+/// `rules show LAYER`: the layer's YAML as bundled.
+struct RulesShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a rule layer (its YAML, with sources).")
+    @Argument(help: "Layer id, e.g. ai-diffusion-2025.")
+    var layer: String
+
+    func run() throws {
+        let context = try RuleContext.load()
+        guard context.book.layers[layer] != nil else {
+            throw InputError("\"\(layer)\" is not a rule layer (known: \(context.book.layers.keys.sorted().joined(separator: ", ")))")
+        }
+        print(BundledFiles.text("layers/\(layer).yaml"), terminator: "")
+    }
+}
+
+/// `rules tiers --as-of DATE`: every country with its tier.
+struct RulesTiersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tiers", abstract: "Every country with its AI Diffusion tier on a date.")
+    @Option(name: .long, help: "Regime (default: ai-diffusion-2025, the one with tiers), or a pack file.")
+    var regime: String = "ai-diffusion-2025"
+    @OptionGroup var asOf: AsOfOption
+    @OptionGroup var formatOption: FormatOption
+
+    func run() throws {
+        var context = try RuleContext.load()
+        let compiled = try context.compile(regime)
+        let day = try asOf.day()
+        let view = compiled.view(on: day)
+        guard let tiers = view.tiers else {
+            throw InputError("regime \(compiled.id) has no tiers on \(day) (layers: \(view.layers.joined(separator: ", ")))")
+        }
+        let shown = ["A:5", "A:6", "D:1", "D:4", "D:5", "E:1", "E:2"]
+        let sink = ByteSink.standardOutput()
+        let countries = context.book.registry.countries
+        switch formatOption.format {
+        case .json, .jsonl:
+            let lines = countries.map { c in
+                let groups = shown.filter { view.groups[$0]?.contains(c.code) ?? false }
+                return "{\"country\":\"\(c.code)\",\"name\":\(JSONEscaping.quoted(c.name)),\"tier\":\(tiers[c.code] ?? 2),\"groups\":[\(groups.map { "\"\($0)\"" }.joined(separator: ","))]}"
+            }
+            sink.write(formatOption.format == .json ? "[\n" + lines.joined(separator: ",\n") + "\n]\n" : lines.joined(separator: "\n") + "\n")
+        case .csv:
+            sink.write("country,name,tier,groups\n")
+            for c in countries {
+                sink.write([c.code.description, c.name, String(tiers[c.code] ?? 2), shown.filter { view.groups[$0]?.contains(c.code) ?? false }.joined(separator: " ")]
+                    .map(csvField).joined(separator: ",") + "\n")
+            }
+        case .table:
+            var table = TextTable(header: ["CC", "COUNTRY", "TIER", "GROUPS"])
+            for c in countries {
+                table.add([c.code.description, c.name, String(tiers[c.code] ?? 2), shown.filter { view.groups[$0]?.contains(c.code) ?? false }.joined(separator: " ")])
+            }
+            sink.write("Tiers under \(compiled.id) on \(day) (Tier 1 = Supplement No. 5(a); Tier 3 = D:5 + Macau; Hong Kong as China)\n")
+            sink.write(table.render())
+            let counts = (1...3).map { tier in tiers.values.filter { $0 == tier }.count }
+            sink.write("\nTier 1: \(counts[0])  Tier 2: \(counts[1])  Tier 3: \(counts[2])\n")
+        }
+        sink.flush()
+    }
+}
+
+/// `rules diff A B`: what changes between two regimes, or one regime on two dates (`enforced@2025-01-01`).
+struct RulesDiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "What changes between two regimes or dates.",
+        discussion: """
+        Each side is a regime, a pack file, or REGIME@DATE. Without a date a side uses --as-of.
+          ai-diffusion rules diff enforced ai-diffusion-2025 --as-of 2025-06-01
+          ai-diffusion rules diff enforced@2025-11-01 enforced@2026-02-01
+        """
+    )
+    @Argument(help: "First regime (or REGIME@DATE).") var a: String
+    @Argument(help: "Second regime (or REGIME@DATE).") var b: String
+    @OptionGroup var asOf: AsOfOption
+    @OptionGroup var formatOption: FormatOption
+
+    func run() throws {
+        var context = try RuleContext.load()
+        func side(_ text: String) throws -> RegimeView {
+            let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
+            let day: Day
+            if parts.count == 2 {
+                guard let parsed = Day(parts[1]) else { throw InputError("\"\(parts[1])\" in \"\(text)\" is not a date in YYYY-MM-DD form") }
+                day = parsed
+            } else {
+                day = try asOf.day()
+            }
+            return try context.compile(parts[0]).view(on: day)
+        }
+        let diff = RegimeDiff(try side(a), try side(b))
+        let sink = ByteSink.standardOutput()
+        switch formatOption.format {
+        case .json, .jsonl:
+            let lines = diff.changes.map { "{\"kind\":\"\($0.kind)\",\"key\":\(JSONEscaping.quoted($0.key)),\"before\":\($0.before.map(JSONEscaping.quoted) ?? "null"),\"after\":\($0.after.map(JSONEscaping.quoted) ?? "null")}" }
+            sink.write(formatOption.format == .json ? "[\n" + lines.joined(separator: ",\n") + "\n]\n" : lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+        case .csv:
+            sink.write("kind,key,before,after\n")
+            for c in diff.changes { sink.write([c.kind, c.key, c.before ?? "", c.after ?? ""].map(csvField).joined(separator: ",") + "\n") }
+        case .table:
+            sink.write("\(diff.a.regime) on \(diff.a.day)  ->  \(diff.b.regime) on \(diff.b.day): \(diff.changes.count) changes\n")
+            var table = TextTable(header: ["KIND", "KEY", "BEFORE", "AFTER"])
+            for c in diff.changes { table.add([c.kind, c.key, c.before ?? "-", c.after ?? "-"]) }
+            sink.write(table.render())
+        }
+        sink.flush()
+    }
+}

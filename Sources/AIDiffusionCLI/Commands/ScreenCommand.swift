@@ -1,0 +1,145 @@
+import AllocationLedger
+import ArgumentParser
+import DiffusionRules
+import Foundation
+import Screening
+import TabularIO
+
+/// `screen FILE.csv [--regime R | --compare A,B] [--commit] [--ledger PATH] [--format F]`.
+struct ScreenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen",
+        abstract: "Screen a transactions CSV: one determination per row, in input order.",
+        discussion: """
+        A dry run by default: the ledger's balances are read (if it exists) and nothing is recorded. \
+        With --commit every row is recorded in one transaction (all rows or none); committing the same \
+        file again returns the stored results and debits nothing.
+
+        Examples:
+          ai-diffusion screen examples/deals-2023-2026.csv --compare enforced,ai-diffusion-2025
+          ai-diffusion screen examples/deals-2023-2026.csv --regime ai-diffusion-2025 --format jsonl
+          ai-diffusion screen deals.csv --regime ai-diffusion-2025 --commit --ledger ledger.sqlite
+        """
+    )
+
+    @Argument(help: "Transactions CSV (formats.md): id,date,item,quantity,destination,consignee,consignee_hq,...")
+    var file: String
+
+    @OptionGroup var regimeOption: RegimeOption
+
+    @Option(name: .long, help: ArgumentHelp("Evaluate each row under two regimes and show what differs.", valueName: "A,B"))
+    var compare: String?
+
+    @Flag(name: .long, help: "Record the determinations and their debits in the ledger.")
+    var commit = false
+
+    @OptionGroup var ledgerOption: LedgerOption
+    @OptionGroup var formatOption: FormatOption
+
+    func validate() throws {
+        if compare != nil && commit { throw ValidationError("--commit records one regime; it cannot be used with --compare") }
+        if let compare, compare.split(separator: ",").count != 2 { throw ValidationError("--compare takes two regimes: A,B") }
+    }
+
+    func run() throws {
+        var context = try RuleContext.load()
+        let format = formatOption.format
+        let displayName = (file as NSString).lastPathComponent == file ? file : file
+        if let compare {
+            let names = compare.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
+            let a = try context.compile(names[0]), b = try context.compile(names[1])
+            let input = try TransactionReader.read(path: file, displayName: displayName, book: context.book)
+            try runComparison(input, a, b, format: format)
+            return
+        }
+        let regime = try context.compile(regimeOption.regime)
+        let input = try TransactionReader.read(path: file, displayName: displayName, book: context.book)
+        if commit {
+            try runCommit(input, regime: regime, format: format)
+        } else {
+            try runDry(input, regime: regime, format: format)
+        }
+    }
+
+    private func snapshotIfAny() throws -> CapSnapshot {
+        let path = ledgerOption.path
+        guard FileManager.default.fileExists(atPath: path) else { return .empty }
+        return try SQLiteLedger(path: path, create: false).snapshot()
+    }
+
+    private func runDry(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
+        let sink = ByteSink.standardOutput()
+        let writer = makeDeterminationWriter(format, sink: sink)
+        var summary = ScreeningSummary(regimes: [regime.id])
+        ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny()) { result in
+            writer.write(result.determination)
+            summary.add([result.determination])
+        }
+        writer.finish()
+        if format == .table { sink.write("\n" + summary.render()); sink.flush() }
+    }
+
+    private func runComparison(_ input: TransactionFile, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat) throws {
+        let snapshot = try snapshotIfAny()
+        var first: [Determination] = []
+        first.reserveCapacity(input.transactions.count)
+        ScreeningRun.screen(input, regime: a, snapshot: snapshot) { first.append($0.determination) }
+        let sink = ByteSink.standardOutput()
+        let writer = ComparisonWriter(format: format, sink: sink, regimes: (a.id, b.id))
+        var summary = ScreeningSummary(regimes: [a.id, b.id])
+        var index = 0
+        ScreeningRun.screen(input, regime: b, snapshot: snapshot) { result in
+            writer.write(first[index], result.determination)
+            summary.add([first[index], result.determination])
+            index += 1
+        }
+        writer.finish()
+        if format == .table {
+            sink.write("\n" + summary.render())
+            sink.flush()
+        } else {
+            printError(summary.render())
+        }
+    }
+
+    private func runCommit(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
+        let path = ledgerOption.path
+        let ledger = try SQLiteLedger(path: path, create: true)
+        let run = RunInfo(fileSHA256: try Digest.sha256Hex(fileAt: file), fileName: file, regime: regime.id,
+                          recordedAt: Today.timestamp)
+        var determinations: [Determination] = []
+        let outcome = try ledger.commit(run: run) { snapshot in
+            determinations.removeAll()
+            var records: [LedgerRecord] = []
+            ScreeningRun.screen(input, regime: regime, snapshot: snapshot) { result in
+                let d = result.determination
+                determinations.append(d)
+                records.append(LedgerRecord(
+                    rowID: d.id, determinationJSON: ScreeningRun.jsonLine(d), debits: d.debits,
+                    installedBaseAddition: result.installedBaseAddition.map {
+                        InstalledBaseEntry(holder: $0.holder, country: $0.country, tpp: $0.tpp)
+                    }))
+            }
+            return records
+        }
+        let sink = ByteSink.standardOutput()
+        let writer = makeDeterminationWriter(format, sink: sink)
+        switch outcome {
+        case let .recorded(runID, first, last):
+            determinations.forEach(writer.write)
+            writer.finish()
+            printError("committed run \(runID): \(determinations.count) rows recorded as ledger events \(first)-\(last) in \(path)")
+        case let .replayed(runID, storedRegime, stored):
+            for (rowID, json) in stored {
+                guard let determination = DeterminationDecoding.decode(json) else {
+                    throw LedgerError("stored determination for row \(rowID) is unreadable; run `ai-diffusion ledger verify`")
+                }
+                writer.write(determination)
+            }
+            writer.finish()
+            var note = "already committed as run \(runID): returning the stored results; nothing debited"
+            if storedRegime != regime.id { note += " (stored under regime \(storedRegime), not \(regime.id))" }
+            printError(note)
+        }
+    }
+}

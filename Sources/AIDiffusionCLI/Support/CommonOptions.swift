@@ -1,0 +1,59 @@
+import ArgumentParser
+import DiffusionRules
+import Foundation
+import Screening
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--format table|json|jsonl|csv`.
+struct FormatOption: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json, jsonl or csv.")
+    var format: OutputFormat = .table
+}
+
+/// `--regime enforced|ai-diffusion-2025|PATH.yaml`.
+struct RegimeOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Regime: enforced, ai-diffusion-2025, or a pack file (YAML) that extends one.",
+                                            valueName: "regime"))
+    var regime: String = "enforced"
+}
+
+/// `--as-of YYYY-MM-DD` (default: today).
+struct AsOfOption: ParsableArguments {
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date whose rules apply (YYYY-MM-DD; default today).", valueName: "date"))
+    var asOf: String?
+
+    func day() throws -> Day {
+        guard let text = asOf else { return Today.day }
+        guard let day = Day(text) else { throw InputError("--as-of \"\(text)\" is not a date in YYYY-MM-DD form") }
+        return day
+    }
+}
+
+/// `--ledger PATH` (default: the user's data directory).
+struct LedgerOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Ledger file (SQLite). Default: $AI_DIFFUSION_LEDGER, else $XDG_DATA_HOME/ai-diffusion/ledger.sqlite (~/.local/share/...).",
+                                            valueName: "path"))
+    var ledger: String?
+
+    var path: String {
+        if let ledger { return ledger }
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["AI_DIFFUSION_LEDGER"], !path.isEmpty { return path }
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.local/share")
+        return base + "/ai-diffusion/ledger.sqlite"
+    }
+}
+
+/// The clock, read only at the edge (defaults for `--as-of`, ledger timestamps).
+enum Today {
+    static var day: Day {
+        let seconds = Int32(Date().timeIntervalSince1970 / 86_400)
+        return Day(ordinal: seconds)
+    }
+
+    static var timestamp: String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+}

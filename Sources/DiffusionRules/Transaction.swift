@@ -1,0 +1,134 @@
+import ComputeMetrics
+
+/// Whether the ultimate consignee holds a Data Center Validated End-User authorization.
+public enum VEUStatus: UInt8, Sendable, Hashable {
+    case none, universal, national
+
+    /// The CSV spelling: empty, `UVEU` or `NVEU`.
+    public var code: String {
+        switch self {
+        case .none: return ""
+        case .universal: return "UVEU"
+        case .national: return "NVEU"
+        }
+    }
+
+    public init?(code: String) {
+        switch code {
+        case "": self = .none
+        case "UVEU": self = .universal
+        case "NVEU": self = .national
+        default: return nil
+        }
+    }
+}
+
+/// Declared end use of a shipment (formats.md, transactions CSV).
+public enum EndUse: UInt8, Sendable, Hashable, CaseIterable {
+    case unspecified, frontierTraining, military, wmd
+
+    public var code: String {
+        switch self {
+        case .unspecified: return ""
+        case .frontierTraining: return "frontier-training"
+        case .military: return "military"
+        case .wmd: return "wmd"
+        }
+    }
+
+    public init?(code: String) {
+        guard let match = EndUse.allCases.first(where: { $0.code == code }) else { return nil }
+        self = match
+    }
+}
+
+/// Parties named in a run, interned so that a million rows share one copy of each name.
+public struct PartyTable: Sendable {
+    public private(set) var names: [String] = []
+    private var indexByName: [String: Int32] = [:]
+
+    public init() {}
+
+    /// The index of `name`, adding it if new.
+    public mutating func intern(_ name: String) -> Int32 {
+        if let index = indexByName[name] { return index }
+        let index = Int32(names.count)
+        names.append(name)
+        indexByName[name] = index
+        return index
+    }
+
+    public func index(of name: String) -> Int32? { indexByName[name] }
+
+    public subscript(index: Int32) -> String { names[Int(index)] }
+}
+
+/// The items a run refers to: the catalog's chips followed by uncatalogued items described by
+/// their figures in the input (`tpp`, `die_area_mm2`, `datacenter`, ...), deduplicated.
+public struct ItemTable: Sendable {
+    public private(set) var specs: [ChipSpec]
+    /// For each item, the catalog item it was derived from (itself for catalog items), so that rules
+    /// naming a catalog item also catch rows that give its figures.
+    public private(set) var catalogItem: [Int]
+    private var customIndex: [ChipSpec: Int] = [:]
+
+    public init(catalog: ChipCatalog) {
+        self.specs = catalog.chips
+        self.catalogItem = Array(catalog.chips.indices)
+    }
+
+    /// The index of an uncatalogued item (or a catalog item with figures from the input), adding it if new.
+    public mutating func intern(custom spec: ChipSpec, derivedFrom catalogIndex: Int? = nil) -> Int {
+        if let index = customIndex[spec] { return index }
+        let index = specs.count
+        specs.append(spec)
+        catalogItem.append(catalogIndex ?? index)
+        customIndex[spec] = index
+        return index
+    }
+
+    public subscript(index: Int) -> ChipSpec { specs[index] }
+}
+
+/// One validated row of a transactions file (formats.md): what ships, how many, where, to whom.
+public struct Transaction: Sendable {
+    /// The row's `id`, unique within its file.
+    public var id: String
+    /// Physical line in the input file (for messages).
+    public var line: Int
+    public var date: Day
+    /// Index into the run's ``ItemTable``.
+    public var item: Int
+    /// Name as typed in the input (printed in the output's `item`).
+    public var itemLabel: String
+    /// Units shipped (> 0).
+    public var quantity: Int64
+    public var destination: CountryCode
+    /// Ultimate consignee, index into the run's ``PartyTable``.
+    public var consignee: Int32
+    /// Headquarters country of the consignee's ultimate parent.
+    public var consigneeHQ: CountryCode
+    /// Ultimate parent (LPP and installed bases count per parent); defaults to the consignee.
+    public var ultimateParent: Int32
+    public var exporterCountry: CountryCode
+    public var veu: VEUStatus
+    public var endUse: EndUse
+
+    public init(id: String, line: Int, date: Day, item: Int, itemLabel: String, quantity: Int64,
+                destination: CountryCode, consignee: Int32, consigneeHQ: CountryCode, ultimateParent: Int32,
+                exporterCountry: CountryCode = .unitedStates, veu: VEUStatus = .none, endUse: EndUse = .unspecified) {
+        self.id = id
+        self.line = line
+        self.date = date
+        self.item = item
+        self.itemLabel = itemLabel
+        self.quantity = quantity
+        self.destination = destination
+        self.consignee = consignee
+        self.consigneeHQ = consigneeHQ
+        self.ultimateParent = ultimateParent
+        self.exporterCountry = exporterCountry
+        self.veu = veu
+        self.endUse = endUse
+    }
+}

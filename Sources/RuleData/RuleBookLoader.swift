@@ -1,0 +1,146 @@
+import ComputeMetrics
+import DiffusionRules
+import StrictYAML
+import Yams
+
+/// Builds the ``RuleBook`` from the bundled rule data, and adds a user's pack on top.
+///
+/// ```swift
+/// var book = try RuleBookLoader.loadBundled()
+/// let regime = try RuleBookLoader.addPack(at: "my-pack.yaml", to: &book)   // "gulf-g2g"
+/// let compiled = try book.compile(regime: regime)
+/// ```
+public enum RuleBookLoader {
+    struct Units: Codable {
+        var h100Equivalent: SourcedNumber
+
+        enum CodingKeys: String, CodingKey {
+            case h100Equivalent = "h100_equivalent"
+        }
+    }
+
+    /// All bundled layers, regimes, countries, groups, chips and units.
+    public static func loadBundled() throws -> RuleBook {
+        var layers: [String: RuleLayer] = [:]
+        for file in BundledFiles.list("layers", suffix: ".yaml") {
+            let layer = try StrictYAML.decode(RuleLayer.self, fromFile: BundledFiles.path("layers/\(file)"),
+                                              displayName: "layers/\(file)")
+            layers[layer.id] = layer
+        }
+        var regimes: [String: RegimeDefinition] = [:]
+        for file in BundledFiles.list("regimes", suffix: ".yaml") {
+            let regime = try StrictYAML.decode(RegimeDefinition.self, fromFile: BundledFiles.path("regimes/\(file)"),
+                                               displayName: "regimes/\(file)")
+            regimes[regime.id] = regime
+        }
+        let (registry, treatedAs) = try CountryDataLoader.registry()
+        let units = try StrictYAML.decode(Units.self, fromFile: BundledFiles.path("units.yaml"), displayName: "units.yaml")
+        return RuleBook(layers: layers, regimes: regimes, groups: try CountryDataLoader.groups(), registry: registry,
+                        catalog: try ChipCatalogLoader.load(),
+                        h100: H100Equivalence(tppPerH100: TPP(units.h100Equivalent.value)), treatedAs: treatedAs)
+    }
+
+    /// A user's hypothetical pack (`--regime my-pack.yaml`):
+    ///
+    /// ```yaml
+    /// id: gulf-g2g
+    /// title: Gulf states with government-to-government assurances
+    /// extends: ai-diffusion-2025          # a regime in the book
+    /// layer_overrides:                    # deep-merged into layers of that regime
+    ///   ai-diffusion-2025:
+    ///     country_sets:
+    ///       supp5b: {countries: [AE, SA], source: "hypothetical G2G assurances", confidence: low}
+    /// add_layers: []                      # whole new layers, appended to the regime
+    /// ```
+    ///
+    /// Overridden layers get the id `<layer>+<pack id>` so determinations show they were changed.
+    /// Returns the new regime's id. Throws ``YAMLInputError`` naming the pack's file, line and key.
+    @discardableResult
+    public static func addPack(at path: String, to book: inout RuleBook) throws -> String {
+        let root = try StrictYAML.compose(fileAt: path)
+        let pack = try StrictYAML.decode(UserPack.self, node: root, file: path)
+        guard let base = book.regimes[pack.extends] else {
+            let mark = StrictYAML.locate(path: ["extends"], in: root)
+            throw YAMLInputError(file: path, line: mark?.line, column: mark?.column, keyPath: "extends",
+                                 message: "\"\(pack.extends)\" is not a regime (known: \(book.regimes.keys.sorted().joined(separator: ", ")))")
+        }
+        guard book.regimes[pack.id] == nil else {
+            let mark = StrictYAML.locate(path: ["id"], in: root)
+            throw YAMLInputError(file: path, line: mark?.line, column: mark?.column, keyPath: "id",
+                                 message: "\"\(pack.id)\" is already a regime; choose another id")
+        }
+        var regime = base
+        regime.id = pack.id
+        regime.title = pack.title
+        regime.description = pack.description ?? "User pack \(path), extending \(base.id)"
+
+        guard case let .mapping(rootMapping) = root else { return pack.id }
+        if case let .mapping(overrides)? = rootMapping["layer_overrides"] {
+            for pair in overrides {
+                guard let layerID = pair.key.string else { continue }
+                guard let index = regime.layers.firstIndex(where: { $0.layer == layerID }),
+                      let layer = book.layers[layerID] else {
+                    throw YAMLInputError(file: path, line: pair.key.mark?.line, column: pair.key.mark?.column,
+                                         keyPath: "layer_overrides.\(layerID)",
+                                         message: "regime \(base.id) has no layer \"\(layerID)\"")
+                }
+                guard let baseTree = try Yams.compose(yaml: YAMLEncoder().encode(layer)) else { continue }
+                let merged = StrictYAML.merge(baseTree, pair.value)
+                var changed = try StrictYAML.decode(RuleLayer.self, node: merged, file: path)
+                changed.id = "\(layerID)+\(pack.id)"
+                book.layers[changed.id] = changed
+                regime.layers[index].layer = changed.id
+            }
+        }
+        if case let .sequence(added)? = rootMapping["add_layers"] {
+            for node in added {
+                let layer = try StrictYAML.decode(RuleLayer.self, node: node, file: path)
+                guard book.layers[layer.id] == nil else {
+                    throw YAMLInputError(file: path, line: node.mark?.line, column: node.mark?.column, keyPath: "add_layers",
+                                         message: "layer id \"\(layer.id)\" already exists")
+                }
+                book.layers[layer.id] = layer
+                regime.layers.append(RegimeLayer(layer: layer.id, asWritten: pack.addedLayersAsWritten))
+            }
+        }
+        book.regimes[regime.id] = regime
+        do {
+            _ = try book.compile(regime: regime.id)
+        } catch {
+            throw YAMLInputError(file: path, line: nil, column: nil, keyPath: "", message: error.message)
+        }
+        return regime.id
+    }
+}
+
+/// The top level of a user's pack file (see ``RuleBookLoader/addPack(at:to:)``). Layer contents are
+/// checked when merged, against the layer format.
+struct UserPack: Codable {
+    var id: String
+    var title: String
+    var description: String?
+    var extends: String
+    var layerOverrides: [String: IgnoredValue]?
+    var addLayers: [IgnoredValue]?
+    /// Whether added layers apply as written (ignoring compliance and enforcement dates); default true.
+    var addedLayersAsWrittenFlag: Bool?
+
+    var addedLayersAsWritten: Bool { addedLayersAsWrittenFlag ?? true }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, description, extends
+        case layerOverrides = "layer_overrides"
+        case addLayers = "add_layers"
+        case addedLayersAsWrittenFlag = "added_layers_as_written"
+    }
+}
+
+/// Accepts any YAML value and re-encodes as an empty mapping-free placeholder; used where contents
+/// are validated separately.
+struct IgnoredValue: Codable {
+    init(from decoder: Decoder) throws {}
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encodeNil()
+    }
+}
