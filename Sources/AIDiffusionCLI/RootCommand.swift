@@ -25,6 +25,7 @@ public struct AIDiffusion: ParsableCommand {
             LedgerCommand.self,
             CatalogCommand.self,
             BenchCommand.self,
+            SimulateCommand.self,
         ]
     )
 
