@@ -221,7 +221,7 @@ public final class Screener {
             let after = used + total
             if after <= limit {
                 return .admitted(Debit(cap: .lpp(parent: parent, year: year), tpp: total)) {
-                    "\(parent) has received \(used) TPP under LPP in \(year); with this shipment \(after) of \(limit)"
+                    "\(parent) has received \(used) TPP under LPP in \(year); with this shipment \(after) TPP of the \(limit) TPP limit"
                 }
             }
             return .exceeded { "LPP not available: \(parent)'s \(year) total would be \(after) TPP, over the \(limit) TPP limit; a shipment is never split" }

@@ -52,6 +52,15 @@ struct ClassifyChipCommand: ParsableCommand {
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var formatOption: FormatOption
 
+    /// Sources of the figures given on the command line.
+    private var commandLineSources: [String: String] {
+        var sources = ["tpp": "command line (--tpp)", "datacenter": consumer ? "command line (--consumer)" : "default: designed for datacenters (no --consumer)"]
+        if dieArea != nil { sources["die_area_mm2"] = "command line (--die-area)" }
+        if interconnect != nil { sources["interconnect_gbps"] = "command line (--interconnect)" }
+        if dramBandwidth != nil { sources["dram_bandwidth_gbps"] = "command line (--dram-bandwidth)" }
+        return sources
+    }
+
     func validate() throws {
         let modes = [name != nil, all, tpp != nil].filter { $0 }.count
         if modes != 1 { throw ValidationError("give exactly one of NAME, --all or --tpp") }
@@ -77,7 +86,7 @@ struct ClassifyChipCommand: ParsableCommand {
         } else {
             chips = [ChipSpec(name: "uncatalogued chip", tpp: TPP(tpp ?? 0), dieAreaMM2: dieArea, datacenter: !consumer,
                               interconnectGBps: interconnect, dramBandwidthGBps: dramBandwidth,
-                              sources: ["tpp": "command line"])]
+                              sources: commandLineSources)]
         }
         var layers: [String] = []
         var results: [ChipClassification] = []
