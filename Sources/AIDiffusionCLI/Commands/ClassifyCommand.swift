@@ -97,10 +97,8 @@ struct ClassifyChipCommand: ParsableCommand {
         }
         let sink = ByteSink.standardOutput()
         switch formatOption.format {
-        case .jsonl:
-            for result in results { sink.write(result.json(regime: regimeID, day: day, layers: layers) + "\n"); sink.endRecord() }
-        case .json:
-            sink.write("[\n" + results.map { $0.json(regime: regimeID, day: day, layers: layers) }.joined(separator: ",\n") + "\n]\n")
+        case .jsonl, .json:
+            formatOption.writeJSON(results.map { $0.json(regime: regimeID, day: day, layers: layers) }, to: sink)
         case .csv:
             sink.write("name,eccn,prong,tpp,die_area_mm2,performance_density,h100_equivalents,datacenter,warnings\n")
             for r in results {
