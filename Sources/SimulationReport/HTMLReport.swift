@@ -40,7 +40,7 @@ public enum HTMLReport {
             let cells = [ScenarioMetric.cnDomestic, .cnImports, .cnSmuggled, .cnCloud].map { fmt(Foundation.pow(10, v.scenarioBand(0, y, $0).p50)) }
             h += "<tr><td>\(y)</td>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }
-        h += "</table>\n<h2>Which inputs drive China's \(v.reportYear) lag</h2>\n" + SVGCharts.tornado(v) + "\n"
+        h += "</table>\n<h2>Which inputs drive China's \(v.reportYear) lag</h2>\n" + SVGCharts.tornado(v) + "\n" + SVGCharts.tornado(v, own: true) + "\n"
         if let caps = v.tierCaps {
             h += "<p>Tier-2 caps lever reads the rule data: country allocation \(fmt(caps.countryAllocationTPP)) TPP over \(fmt(caps.allocationPeriodYears)) years, LPP \(fmt(caps.lppTPPPerParentYear)) TPP per parent-year, H100e = \(fmt(caps.h100EquivalentTPP)) TPP (\(esc(caps.provenance))).</p>\n"
         }

@@ -68,8 +68,13 @@ public enum SVGCharts {
         func x(_ v: Double) -> Double { left + pw * (v - lo) / (hi - lo) }
         var s = header(w, h, title)
         let axisY = top + rowH * Double(rows.count) + 4
-        for k in 0...5 {
-            let v = lo + (hi - lo) * Double(k) / 5
+        // Ticks at round values: a step of 1, 2 or 5 times a power of ten, five to ten ticks.
+        let raw = (hi - lo) / 8, mag = Foundation.pow(10, (Foundation.log10(raw)).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        var ticks: [Double] = []
+        var t = (lo / step).rounded(.up) * step
+        while t <= hi + 1e-12 { ticks.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+        for v in ticks {
             s += "<line x1=\"\(f(x(v)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(v)))\" y2=\"\(f(axisY))\" stroke=\"#eee\"/><text x=\"\(f(x(v)))\" y=\"\(f(axisY + 16))\" text-anchor=\"middle\">\(fmt(v, digits: 2))</text>\n"
         }
         s += "<line x1=\"\(f(x(0)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(0)))\" y2=\"\(f(axisY))\" stroke=\"#333\"/>\n"
@@ -111,12 +116,12 @@ public enum SVGCharts {
     }
 
     /// Tornado: Spearman rank correlation of inputs with China's report-year lag (top `limit`).
-    public static func tornado(_ v: ResultView, limit: Int = 15) -> String {
-        let rows = v.result.tornado().prefix(limit).map { t -> (String, Double?, Double, Double?) in
+    public static func tornado(_ v: ResultView, own: Bool = false, limit: Int = 15) -> String {
+        let rows = v.result.tornado(own: own).prefix(limit).map { t -> (String, Double?, Double, Double?) in
             let flag = (v.priors.priors[t.name]?.isAssumption ?? t.name.hasPrefix("tau_weight")) ? " *" : ""
             return (t.name + flag, nil, t.rho, nil)
         }
-        return bars(title: "What drives China's capability lag in \(v.reportYear) (Spearman rho)", axis: "rank correlation with China's lag (* = ASSUMPTION)",
+        return bars(title: "What drives China's \(own ? "own-development" : "capability") lag in \(v.reportYear) (Spearman rho)", axis: "rank correlation with China's lag (* = ASSUMPTION)",
                     rows: rows, footer: "baseline scenario, \(v.result.acceptedCount >= 30 ? "accepted" : "all") draws")
     }
 }

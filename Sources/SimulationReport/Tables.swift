@@ -90,7 +90,7 @@ public func fmtMonths(_ x: Double) -> String { x.isNaN ? "NaN" : String(format: 
 /// Month differences: two decimals, so small lever effects stay visible.
 public func fmtDelta(_ x: Double) -> String { x.isNaN ? "NaN" : String(format: "%.2f", x == 0 ? 0 : x) }
 /// Percent with one decimal.
-public func fmtPercent(_ x: Double) -> String { x.isNaN ? "NaN" : String(format: "%.1f", x == 0 ? 0 : x) }
+public func fmtPercent(_ x: Double) -> String { x.isNaN ? "NaN" : String(format: abs(x) < 1 ? "%.2f" : "%.1f", x == 0 ? 0 : x) }
 /// USD as $B with two decimals.
 public func fmtBillions(_ x: Double) -> String { x.isNaN ? "NaN" : String(format: "%.2f", x == 0 ? 0 : x / 1e9) }
 public func fmtSci(_ x: Double) -> String { x.isNaN ? "NaN" : String(format: "%.2e", x) }

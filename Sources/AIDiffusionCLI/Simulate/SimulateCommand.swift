@@ -114,7 +114,7 @@ public func writeOutputs(_ v: ResultView, to dir: String, perDraw: Bool = false)
         ("checks.csv", ResultFiles.checks(v)), ("tornado.csv", ResultFiles.tornado(v)), ("parameters.csv", ResultFiles.parameters(v)),
         ("results.json", ResultFiles.json(v)), ("lag-fan.svg", SVGCharts.lagFan(v)), ("levers.svg", SVGCharts.leverBars(v)),
         ("levers-own.svg", SVGCharts.leverBars(v, own: true)), ("levers-compute.svg", SVGCharts.leverCompute(v)),
-        ("tornado.svg", SVGCharts.tornado(v)), ("report.html", HTMLReport.render(v)),
+        ("tornado.svg", SVGCharts.tornado(v)), ("tornado-own.svg", SVGCharts.tornado(v, own: true)), ("report.html", HTMLReport.render(v)),
     ] + (perDraw ? [("draws.csv", ResultFiles.perDraw(v))] : [])
     for (name, text) in files {
         try Data(text.utf8).write(to: URL(fileURLWithPath: dir).appendingPathComponent(name))
