@@ -38,8 +38,9 @@ public struct OwnerReport: Sendable {
     public var maxOperations: Double
     /// Runs, largest first.
     public var runs: [RunReport]
-    /// Flag codes: `training-run`, `training-run-possible`, `cumulative`, `cluster`, `red-flag-28`,
-    /// `cip-missing`, `cip-unverified`.
+    /// Flag codes: `training-run`, `training-run-possible`, `cumulative`, `red-flag-28`, and, for an
+    /// owner already flagged, `cip-missing` and `cip-unverified`. Clusters meeting the cluster
+    /// criteria are listed in ``CloudReport/clusters`` (and noted in the owner's warnings).
     public var flags: [String]
     public var reasons: [Reason]
     public var warnings: [String]

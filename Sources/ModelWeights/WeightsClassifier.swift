@@ -60,6 +60,8 @@ public struct WeightsClassification: Sendable {
     public var operations: OperationsEstimate
     /// The threshold that binds: max(10^26, the published frontier's operations).
     public var threshold: Double
+    /// How operations are compared with `threshold` (`at_least` for 4E091).
+    public var thresholdComparison: ThresholdComparison
     public var thresholdBasis: String
     public var frontier: PublishedFrontier?
     /// Derived-model test: additional operations, the bound they must exceed, and the result.
@@ -85,7 +87,7 @@ public enum WeightsClassifier {
         guard let block = provisions.block else {
             return WeightsClassification(name: subject.name, day: day, regime: regime, layers: provisions.layers,
                                          status: .notInForce, eccn: "not 4E091", meetsCriteria: false,
-                                         operations: subject.training, threshold: 0, thresholdBasis: "none",
+                                         operations: subject.training, threshold: 0, thresholdComparison: .atLeast, thresholdBasis: "none",
                                          frontier: nil, derivedTest: nil, straddles: false, settle: [],
                                          reasons: provisions.notInForce.map { [$0] } ?? [], warnings: warnings)
         }
@@ -144,9 +146,10 @@ public enum WeightsClassifier {
         let heading = block.trainingOperations
         var threshold = heading.value
         var basis = "\(heading.comparison.symbol) \(Scientific.format(heading.value)) operations (\(block.eccn) heading)"
-        let comparison = heading.comparison
+        var comparison = heading.comparison
         if let frontier, block.capabilityExclusion.comparison.holds(frontier.operations, heading.value), frontier.operations > heading.value {
             threshold = frontier.operations
+            comparison = block.capabilityExclusion.comparison
             basis = "\(block.capabilityExclusion.comparison.symbol) \(Scientific.format(frontier.operations)) operations of \(frontier.name), the most capable published model (Note 2)"
         }
         let meetsHeading = heading.holds(for: total.point)
@@ -180,7 +183,7 @@ public enum WeightsClassifier {
         return WeightsClassification(
             name: subject.name, day: day, regime: regime, layers: provisions.layers, status: status,
             eccn: status == .controlled ? block.eccn : "not \(block.eccn)", meetsCriteria: meets, operations: total,
-            threshold: threshold, thresholdBasis: basis, frontier: frontier,
+            threshold: threshold, thresholdComparison: comparison, thresholdBasis: basis, frontier: frontier,
             derivedTest: derivedTest.map { (additional: $0.0, bound: $0.1, caught: $0.2) },
             straddles: straddles, settle: unique(settle), reasons: reasons, warnings: unique(warnings))
     }

@@ -85,14 +85,14 @@ public final class WeightsRegime: Sendable {
         } else {
             text = "4E091 (\(layer.id)) does not apply on \(day) under regime \(id)"
         }
-        if let note = layer.statusNote { text += "; \(note)" }
+        if let note = layer.statusNote, day >= layer.effectiveFrom { text += "; \(note)" }
         return WeightsProvisions(block: block, layerID: layer.id, inForce: false,
                                  notInForce: Reason(code: "4e091/not-in-force", text: text, citation: layer.citation),
                                  warnings: [], layers: layers)
     }
 
     /// Members of a country set of the regime on `day` (nil when the set is not defined that day).
-    func members(_ set: String, on day: Day) -> Set<CountryCode>? {
+    public func members(_ set: String, on day: Day) -> Set<CountryCode>? {
         compiled.members(ofSet: set, on: day).map(Set.init)
     }
 

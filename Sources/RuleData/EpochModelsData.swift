@@ -37,8 +37,10 @@ public enum EpochModelsData {
     ]
 
     /// Reads Epoch's Notable AI Models CSV (and, optionally, Frontier AI Models for compute bounds)
-    /// and returns the slim CSV text. Throws `CSVInputError` naming the line of a bad cell.
-    public static func generate(notableCSV: String, frontierCSV: String?) throws -> String {
+    /// and returns the slim CSV text and notes on cells left blank. A training compute that is not a
+    /// number throws `CSVInputError` naming the line; other unreadable figures are left blank with a note.
+    public static func generate(notableCSV: String, frontierCSV: String?) throws -> (csv: String, rows: Int, notes: [String]) {
+        var notes: [String] = []
         var bounds: [String: (String, String)] = [:]
         if let frontierCSV {
             let table = try CSVTable(reader: CSVRecordReader(path: frontierCSV),
@@ -64,7 +66,9 @@ public enum EpochModelsData {
                 let column = table.column(theirs)!
                 let text = record.string(at: column).trimmingASCIIWhitespace()
                 if numericColumns.contains(ours), !text.isEmpty, Double(text) == nil {
-                    throw table.error(record, column: column, message: "is not a number")
+                    guard ours != "training_compute_flop" else { throw table.error(record, column: column, message: "is not a number") }
+                    notes.append("\(table.error(record, column: column, message: "is not a number; left blank").description)")
+                    continue
                 }
                 fields[ours] = text
             }
@@ -78,7 +82,7 @@ public enum EpochModelsData {
             }
             lines.append(columns.map { csvField(fields[$0] ?? "") }.joined(separator: ","))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return (lines.joined(separator: "\n") + "\n", lines.count - 1, notes)
     }
 
     /// The bundled models.
