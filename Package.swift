@@ -79,7 +79,7 @@ let package = Package(
         ),
         .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
         .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger"]),
-        .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs"]),
+        .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO"]),
         .testTarget(
             name: "CloudMonitoringTests",
             dependencies: ["CloudMonitoring", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO", "ModelWeights"]
