@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "ScreeningTests",
             dependencies: [
-                "Screening", "TabularIO", "RuleData", "DiffusionRules",
+                "Screening", "TabularIO", "RuleData", "DiffusionRules", "ComputeMetrics",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
