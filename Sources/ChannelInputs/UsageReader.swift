@@ -28,6 +28,8 @@ import TabularIO
 public struct UsageReader {
     public static let requiredColumns = ["account", "beneficial_owner", "owner_hq", "chip", "utilization"]
     public static let optionalColumns = ["gpu_hours", "start", "end", "chip_count", "reseller", "cluster", "run", "data_type", "precision"]
+    /// Records per batch handed from the parser to the aggregating worker.
+    static let batchCapacity = 4096
 
     let catalog: ChipCatalog
     let registry: CountryRegistry
@@ -62,11 +64,27 @@ public struct UsageReader {
             throw CSVInputError(file: reader.displayName, line: 1, column: "gpu_hours",
                                 message: "the header needs gpu_hours, or start, end and chip_count")
         }
+        // Parsing (this thread) and aggregation (a worker) run as a pipeline of record batches;
+        // the worker applies batches in file order, so the result is the same as one thread's.
         var state = ParseState(reader: self, table: table)
-        var usage = UsageAggregator()
-        while let record = try table.next() {
-            usage.add(try state.parse(record, into: &usage))
+        let pipeline = AggregationPipeline(batchCapacity: UsageReader.batchCapacity)
+        var batch = pipeline.emptyBatch()
+        do {
+            while let record = try table.next() {
+                try state.add(record, to: &batch)
+                if batch.isFull {
+                    pipeline.submit(batch)
+                    batch = pipeline.emptyBatch()
+                }
+            }
+        } catch {
+            _ = pipeline.finish()
+            throw error
         }
+        pipeline.submit(batch)
+        var usage = pipeline.finish()
+        usage.resellers = state.resellers
+        usage.clusters = state.clusters
         if usage.records == 0 {
             throw CSVInputError(file: reader.displayName, line: 2, message: "has a header but no usage records")
         }
@@ -81,14 +99,16 @@ struct ParseState {
     let account, owner, hq, chip, utilization: Int
     let hours, start, end, chipCount, reseller, cluster, run, dataType, precision: Int?
     var chips = ByteInterner(capacity: 64)
+    var resellers = ByteInterner(capacity: 64)
+    var clusters = ByteInterner(capacity: 64)
     /// Catalog chip index by interned chip id.
-    var chipIndex: [Int] = []
-    /// Peak FLOP/s by (chip index, precision bits), cached.
-    var peaks: [Int: Double] = [:]
+    var catalogIndexByChip: [Int] = []
+    /// Peak FLOP/s by chip index x 64 + precision bits, cached (0 = not yet computed).
+    var peaks: [Double] = []
     var precisions = ByteInterner(capacity: 16)
     var precisionBitsByID: [Int] = []
-    var lastHQBytes: (UInt8, UInt8) = (0, 0)
-    var lastHQ: CountryCode?
+    /// Validated headquarters by upper-case two-letter slot (26 x 26).
+    var hqBySlot = [CountryCode?](repeating: nil, count: 26 * 26)
 
     init(reader: UsageReader, table: CSVTable) {
         self.reader = reader
@@ -114,151 +134,146 @@ struct ParseState {
                       value: record.string(at: column).trimmingASCIIWhitespace(), message: message)
     }
 
-    /// Interns a required, non-empty field.
-    func required(_ record: CSVRecord, _ column: Int, _ interner: inout ByteInterner, what: String) throws(CSVInputError) -> Int32 {
-        let id: Int32? = record.withBytes(at: column) { raw in
-            let bytes = ByteFields.trimmed(raw)
-            return bytes.isEmpty ? nil : interner.intern(bytes)
-        }
-        guard let id else { throw fail(record, column, "is empty; \(what) is required") }
-        return id
+    /// A problem found while the record's bytes are borrowed: the column and the message.
+    struct Problem: Error {
+        var column: Int
+        var message: String
     }
 
-    func optional(_ record: CSVRecord, _ column: Int?, _ interner: inout ByteInterner) -> Int32 {
-        guard let column else { return -1 }
-        return record.withBytes(at: column) { raw in
-            let bytes = ByteFields.trimmed(raw)
-            return bytes.isEmpty ? -1 : interner.intern(bytes)
+    /// Validates one record and adds it to `batch` (resellers and clusters are interned here). All fields are read through one unsafe view of
+    /// the record (no `String`s, no per-field closures); any problem throws ``CSVInputError``.
+    mutating func add(_ record: CSVRecord, to batch: inout UsageBatch) throws(CSVInputError) {
+        var problem: Problem?
+        record.withUnsafeFields { bytes, ends in
+            do {
+                try addFields(bytes, ends, line: record.line, to: &batch)
+            } catch {
+                problem = error as? Problem
+            }
         }
+        if let problem { throw fail(record, problem.column, problem.message) }
     }
 
-    func number(_ record: CSVRecord, _ column: Int) -> Double?? {
-        record.withBytes(at: column) { raw in
-            let bytes = ByteFields.trimmed(raw)
-            if bytes.isEmpty { return .some(nil) }
-            guard let value = ByteFields.number(bytes) else { return nil }
-            return .some(value)
+    @inline(__always)
+    private mutating func addFields(_ bytes: UnsafeBufferPointer<UInt8>, _ ends: UnsafeBufferPointer<Int>, line: Int,
+                                    to batch: inout UsageBatch) throws {
+        @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+            ByteFields.trimmed(UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]))
         }
-    }
+        let accountBytes = field(account)
+        if accountBytes.isEmpty { throw Problem(column: account, message: "is empty; an account is required") }
+        let ownerBytes = field(owner)
+        if ownerBytes.isEmpty { throw Problem(column: owner, message: "is empty; the beneficial owner is required") }
+        let country = try headquarters(field(hq))
+        let chipSlot = try chipIndex(field(chip))
 
-    mutating func parse(_ record: CSVRecord, into usage: inout UsageAggregator) throws(CSVInputError) -> UsageEntry {
-        let accountID = try required(record, account, &usage.accounts, what: "an account")
-        let ownerID = try required(record, owner, &usage.owners, what: "the beneficial owner")
-        let country = try headquarters(record)
-        let chipSlot = try chipSpec(record)
+        let utilizationBytes = field(utilization)
+        if utilizationBytes.isEmpty { throw Problem(column: utilization, message: "is empty; a utilization in (0, 1] is required") }
+        guard let u = ByteFields.number(utilizationBytes) else { throw Problem(column: utilization, message: "is not a number") }
+        guard u > 0, u <= 1 else { throw Problem(column: utilization, message: "must be in (0, 1] (model FLOP utilization)") }
 
-        guard let utilizationValue = number(record, utilization) else { throw fail(record, utilization, "is not a number") }
-        guard let u = utilizationValue else { throw fail(record, utilization, "is empty; a utilization in (0, 1] is required") }
-        guard u > 0, u <= 1 else { throw fail(record, utilization, "must be in (0, 1] (model FLOP utilization)") }
-
-        let (gpuHours, chipsAtOnce) = try hoursOf(record)
-        let bits = try precisionBits(record)
+        let (gpuHours, chipsAtOnce) = try hoursOf(field)
+        let bits = try precisionBits(precision.map(field))
         let peak = peakFLOPs(chipSlot, bits: bits)
         let peakMax = peakFLOPs(chipSlot, bits: reader.peakBits)
         var biological = false
         if let dataType {
-            let kind: Int = record.withBytes(at: dataType) { raw in
-                let b = ByteFields.trimmed(raw)
-                if b.isEmpty || equalsLower(b, "general") { return 0 }
-                if equalsLower(b, "biological") { return 1 }
-                return -1
+            let b = field(dataType)
+            if b.isEmpty || equalsLower(b, "general") {
+                biological = false
+            } else if equalsLower(b, "biological") {
+                biological = true
+            } else {
+                throw Problem(column: dataType, message: "must be general or biological")
             }
-            if kind < 0 { throw fail(record, dataType, "must be general or biological") }
-            biological = kind == 1
         }
+        let resellerID: Int32 = reseller.map { column in
+            let b = field(column)
+            return b.isEmpty ? -1 : resellers.intern(b)
+        } ?? -1
+        let clusterID: Int32 = cluster.map { column in
+            let b = field(column)
+            return b.isEmpty ? -1 : clusters.intern(b)
+        } ?? -1
+        let runBytes = run.map(field) ?? UnsafeBufferPointer(start: nil, count: 0)
         let seconds = gpuHours * 3600
-        return UsageEntry(owner: ownerID, ownerHQ: country, account: accountID,
-                          reseller: optional(record, reseller, &usage.resellers),
-                          cluster: optional(record, cluster, &usage.clusters),
-                          run: optional(record, run, &usage.runNames),
-                          gpuHours: gpuHours, operations: seconds * peak * u, maxOperations: seconds * peakMax,
-                          biological: biological, chipCount: chipsAtOnce, chipPeak8: peakMax, line: record.line)
+        batch.append(owner: ownerBytes, account: accountBytes, run: runBytes, reseller: resellerID, cluster: clusterID,
+                  UsageFigures(ownerHQ: country, gpuHours: gpuHours, operations: seconds * peak * u,
+                               maxOperations: seconds * peakMax, biological: biological, chipCount: chipsAtOnce,
+                               chipPeak: peakMax, line: line))
     }
 
-    mutating func headquarters(_ record: CSVRecord) throws(CSVInputError) -> CountryCode {
-        let key: (UInt8, UInt8)? = record.withBytes(at: hq) { raw in
-            let b = ByteFields.trimmed(raw)
-            return b.count == 2 ? (b[0], b[1]) : nil
+    /// The owner's headquarters; each two-letter spelling is validated once and cached.
+    mutating func headquarters(_ b: UnsafeBufferPointer<UInt8>) throws -> CountryCode {
+        if b.count == 2, b[0] >= 65, b[0] <= 90, b[1] >= 65, b[1] <= 90, let cached = hqBySlot[Int(b[0] - 65) * 26 + Int(b[1] - 65)] {
+            return cached
         }
-        if let key, let last = lastHQ, key == lastHQBytes { return last }
-        let text = record.string(at: hq).trimmingASCIIWhitespace()
+        let text = String(decoding: b, as: UTF8.self)
         if let code = CountryCode(text), text == code.description, reader.registry.contains(code) {
-            lastHQ = code
-            lastHQBytes = key ?? (0, 0)
+            hqBySlot[Int(b[0] - 65) * 26 + Int(b[1] - 65)] = code
             return code
         }
-        if text.isEmpty { throw fail(record, hq, "is empty; the owner's headquarters country is required") }
+        if text.isEmpty { throw Problem(column: hq, message: "is empty; the owner's headquarters country is required") }
         let hint = reader.registry.suggestion(for: text).map { " (did you mean \($0)?)" } ?? ""
-        throw fail(record, hq, "is not an ISO 3166-1 alpha-2 code\(hint)")
+        throw Problem(column: hq, message: "is not an ISO 3166-1 alpha-2 code\(hint)")
     }
 
     /// The catalog index of the record's chip (interned; looked up once per distinct spelling).
-    mutating func chipSpec(_ record: CSVRecord) throws(CSVInputError) -> Int {
-        let id: Int32 = record.withBytes(at: chip) { raw in
-            let b = ByteFields.trimmed(raw)
-            return b.isEmpty ? -1 : chips.intern(b)
-        }
-        guard id >= 0 else { throw fail(record, chip, "is empty; a chip name is required") }
-        if Int(id) < chipIndex.count {
-            let index = chipIndex[Int(id)]
-            if index >= 0 { return index }
-        }
+    mutating func chipIndex(_ b: UnsafeBufferPointer<UInt8>) throws -> Int {
+        guard !b.isEmpty else { throw Problem(column: chip, message: "is empty; a chip name is required") }
+        let id = chips.intern(b)
+        if Int(id) < catalogIndexByChip.count, catalogIndexByChip[Int(id)] >= 0 { return catalogIndexByChip[Int(id)] }
         let name = chips.name(id)
         guard let index = reader.catalog.index(of: name) else {
             let suggestions = reader.catalog.suggestions(for: name)
             let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "\"\($0)\"" }.joined(separator: ", "))?)"
-            throw fail(record, chip, "is not in the chip catalog\(hint)")
+            throw Problem(column: chip, message: "is not in the chip catalog\(hint)")
         }
-        guard reader.catalog.chips[index].tpp != nil else { throw fail(record, chip, "has no TPP in the catalog, so its peak is unknown") }
-        while chipIndex.count <= Int(id) { chipIndex.append(-1) }
-        chipIndex[Int(id)] = index
+        guard reader.catalog.chips[index].tpp != nil else { throw Problem(column: chip, message: "has no TPP in the catalog, so its peak is unknown") }
+        while catalogIndexByChip.count <= Int(id) { catalogIndexByChip.append(-1) }
+        catalogIndexByChip[Int(id)] = index
         return index
     }
 
     /// GPU-hours of the record, and chips used at once (0 when given as GPU-hours).
-    func hoursOf(_ record: CSVRecord) throws(CSVInputError) -> (Double, Int32) {
+    func hoursOf(_ field: (Int) -> UnsafeBufferPointer<UInt8>) throws -> (Double, Int32) {
         var given: Double?
         if let hours {
-            guard let value = number(record, hours) else { throw fail(record, hours, "is not a number") }
-            if let value {
-                guard value >= 0 else { throw fail(record, hours, "must not be negative (GPU-hours)") }
+            let b = field(hours)
+            if !b.isEmpty {
+                guard let value = ByteFields.number(b) else { throw Problem(column: hours, message: "is not a number") }
+                guard value >= 0 else { throw Problem(column: hours, message: "must not be negative (GPU-hours)") }
                 given = value
             }
         }
         if let start, let end, let chipCount {
-            let startEmpty = record.isEmpty(at: start), endEmpty = record.isEmpty(at: end), countEmpty = record.isEmpty(at: chipCount)
-            if !(startEmpty && endEmpty && countEmpty) {
-                if let hours, given != nil { throw fail(record, hours, "is given together with start/end/chip_count; give one or the other") }
-                if startEmpty { throw fail(record, start, "is empty; start, end and chip_count go together") }
-                if endEmpty { throw fail(record, end, "is empty; start, end and chip_count go together") }
-                if countEmpty { throw fail(record, chipCount, "is empty; start, end and chip_count go together") }
-                let t0 = record.withBytes(at: start) { ByteFields.timestamp(ByteFields.trimmed($0)) }
-                guard let t0 else { throw fail(record, start, "is not a UTC time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z])") }
-                let t1 = record.withBytes(at: end) { ByteFields.timestamp(ByteFields.trimmed($0)) }
-                guard let t1 else { throw fail(record, end, "is not a UTC time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z])") }
-                guard t1 >= t0 else { throw fail(record, end, "is before start (negative hours)") }
-                guard let countValue = number(record, chipCount), let count = countValue, count == count.rounded(), count >= 1, count <= 10_000_000 else {
-                    throw fail(record, chipCount, "must be a whole number of chips from 1 to 10000000")
+            let s = field(start), e = field(end), c = field(chipCount)
+            if !(s.isEmpty && e.isEmpty && c.isEmpty) {
+                if let hours, given != nil { throw Problem(column: hours, message: "is given together with start/end/chip_count; give one or the other") }
+                if s.isEmpty { throw Problem(column: start, message: "is empty; start, end and chip_count go together") }
+                if e.isEmpty { throw Problem(column: end, message: "is empty; start, end and chip_count go together") }
+                if c.isEmpty { throw Problem(column: chipCount, message: "is empty; start, end and chip_count go together") }
+                guard let t0 = ByteFields.timestamp(s) else { throw Problem(column: start, message: "is not a UTC time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z])") }
+                guard let t1 = ByteFields.timestamp(e) else { throw Problem(column: end, message: "is not a UTC time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z])") }
+                guard t1 >= t0 else { throw Problem(column: end, message: "is before start (negative hours)") }
+                guard let count = ByteFields.number(c), count == count.rounded(), count >= 1, count <= 10_000_000 else {
+                    throw Problem(column: chipCount, message: "must be a whole number of chips from 1 to 10000000")
                 }
                 return (Double(t1 - t0) / 3600 * count, Int32(count))
             }
         }
         guard let given else {
-            throw fail(record, hours ?? start!, "is empty; give gpu_hours or start, end and chip_count")
+            throw Problem(column: hours ?? start!, message: "is empty; give gpu_hours or start, end and chip_count")
         }
         return (given, 0)
     }
 
-    mutating func precisionBits(_ record: CSVRecord) throws(CSVInputError) -> Int {
-        guard let precision else { return reader.precisionBits[reader.defaultPrecision] ?? 16 }
-        let id: Int32 = record.withBytes(at: precision) { raw in
-            let b = ByteFields.trimmed(raw)
-            return b.isEmpty ? -1 : precisions.intern(b)
-        }
-        guard id >= 0 else { return reader.precisionBits[reader.defaultPrecision] ?? 16 }
+    mutating func precisionBits(_ b: UnsafeBufferPointer<UInt8>?) throws -> Int {
+        guard let b, !b.isEmpty else { return reader.precisionBits[reader.defaultPrecision] ?? 16 }
+        let id = precisions.intern(b)
         if Int(id) < precisionBitsByID.count, precisionBitsByID[Int(id)] > 0 { return precisionBitsByID[Int(id)] }
         guard let bits = reader.precisionBits[precisions.name(id).lowercased()] else {
-            throw fail(record, precision, "must be one of \(reader.precisionBits.keys.sorted().joined(separator: ", "))")
+            throw Problem(column: precision!, message: "must be one of \(reader.precisionBits.keys.sorted().joined(separator: ", "))")
         }
         while precisionBitsByID.count <= Int(id) { precisionBitsByID.append(0) }
         precisionBitsByID[Int(id)] = bits
@@ -266,8 +281,9 @@ struct ParseState {
     }
 
     mutating func peakFLOPs(_ chip: Int, bits: Int) -> Double {
-        let key = chip << 8 | bits
-        if let cached = peaks[key] { return cached }
+        let key = chip * 64 + min(bits, 63)
+        if key < peaks.count, peaks[key] > 0 { return peaks[key] }
+        if peaks.count <= key { peaks += [Double](repeating: 0, count: key + 1 - peaks.count) }
         let peak = (reader.catalog.chips[chip].tpp?.value ?? 0) * 1e12 / Double(bits)
         peaks[key] = peak
         return peak

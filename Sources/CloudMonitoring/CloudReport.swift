@@ -18,7 +18,7 @@ public struct RunReport: Sendable {
     /// The threshold that applies (operations) and how it is compared.
     public var threshold: OperationsThreshold
     public var overThreshold: Bool
-    /// Under the threshold at the stated utilization, over it at full utilization.
+    /// Under the threshold at the stated utilization, over it at full 8-bit peak (said as a warning).
     public var possiblyOver: Bool
 }
 
@@ -38,7 +38,7 @@ public struct OwnerReport: Sendable {
     public var maxOperations: Double
     /// Runs, largest first.
     public var runs: [RunReport]
-    /// Flag codes: `training-run`, `training-run-possible`, `cumulative`, `red-flag-28`, and, for an
+    /// Flag codes: `training-run`, `cumulative`, `red-flag-28`, and, for an
     /// owner already flagged, `cip-missing` and `cip-unverified`. Clusters meeting the cluster
     /// criteria are listed in ``CloudReport/clusters`` (and noted in the owner's warnings).
     public var flags: [String]

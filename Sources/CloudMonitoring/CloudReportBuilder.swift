@@ -16,12 +16,12 @@ public enum CloudReportBuilder {
         }
 
         // Clusters.
-        let clusterReports = clusterTests(usage, criteria: criteria, specs: specs, warnings: &warnings)
+        let runs = usage.runs()
+        let clusterReports = clusterTests(usage, runs: runs, criteria: criteria, specs: specs, warnings: &warnings)
         let clusterMeets = Dictionary(uniqueKeysWithValues: clusterReports.map { ($0.name, $0.meetsCriteria) })
 
-        let runAccounts = usage.members(of: usage.runAccounts)
-        let runResellers = usage.members(of: usage.runResellers)
-        let runClusters = usage.members(of: usage.runClusters)
+        var runsByOwner = [[Int]](repeating: [], count: usage.owners.count)
+        for (index, run) in runs.enumerated() { runsByOwner[Int(run.owner)].append(index) }
         var customersByOwner: [String: [CustomerRecord]] = [:]
         var customersByAccount: [String: [CustomerRecord]] = [:]
         for record in customers ?? [] {
@@ -30,26 +30,40 @@ public enum CloudReportBuilder {
         }
 
         var owners: [OwnerReport] = []
-        for (ownerIndex, runs) in usage.runsByOwner().enumerated() {
+        for (ownerIndex, ownerRuns) in runsByOwner.enumerated() {
             let ownerID = Int32(ownerIndex)
             let name = usage.owners.name(ownerID)
             var accountIDs = Set<Int32>(), resellerIDs = Set<Int32>(), clusterIDs = Set<Int32>()
             var runReports: [RunReport] = []
-            for run in runs {
-                accountIDs.formUnion(runAccounts[run])
-                resellerIDs.formUnion(runResellers[run])
-                clusterIDs.formUnion(runClusters[run])
-                runReports.append(runReport(usage, run: run, criteria: criteria, accounts: runAccounts[run].count,
-                                            resellers: runResellers[run].count))
+            var records = 0
+            var gpuHours = 0.0, operations = 0.0, maxOperations = 0.0
+            let headquarters = runs[ownerRuns[0]].headquarters
+            var conflict: (CountryCode, Int)?
+            for run in ownerRuns {
+                let totals = runs[run]
+                accountIDs.formUnion(totals.accounts)
+                resellerIDs.formUnion(totals.resellers)
+                clusterIDs.formUnion(totals.clusters)
+                runReports.append(runReport(usage, totals, criteria: criteria))
+                records += totals.records
+                gpuHours += totals.gpuHours
+                operations += totals.operations
+                maxOperations += totals.maxOperations
+                if conflict == nil {
+                    if totals.headquarters != headquarters {
+                        conflict = (totals.headquarters, 0)
+                    } else if let inRun = totals.headquartersConflict {
+                        conflict = inRun
+                    }
+                }
             }
-            runReports.sort { $0.operations > $1.operations }
+            runReports.sort { ($0.operations, $1.label) > ($1.operations, $0.label) }
             var report = OwnerReport(
-                owner: name, headquarters: usage.ownerHQ[ownerIndex], headquartersConflict: usage.ownerHQConflict[ownerIndex],
+                owner: name, headquarters: headquarters, headquartersConflict: conflict,
                 accounts: accountIDs.map { usage.accounts.name($0) }.sorted(),
                 resellers: resellerIDs.map { usage.resellers.name($0) }.sorted(),
                 clusters: clusterIDs.map { usage.clusters.name($0) }.sorted(),
-                records: usage.ownerRecords[ownerIndex], gpuHours: usage.ownerGPUHours[ownerIndex],
-                operations: usage.ownerOperations[ownerIndex], maxOperations: usage.ownerMaxOperations[ownerIndex],
+                records: records, gpuHours: gpuHours, operations: operations, maxOperations: maxOperations,
                 runs: runReports, flags: [], reasons: [], warnings: [], customers: [])
             flag(&report, criteria: criteria, redFlag: redFlag, clusterMeets: clusterMeets)
             if customers != nil {
@@ -62,9 +76,9 @@ public enum CloudReportBuilder {
                            accountCount: usage.accounts.count, resellerCount: usage.resellers.count, warnings: warnings)
     }
 
-    static func runReport(_ usage: UsageAggregator, run: Int, criteria: CloudCriteria, accounts: Int, resellers: Int) -> RunReport {
-        let operations = usage.runOperations[run]
-        let share = operations > 0 ? usage.runBiologicalOperations[run] / operations : 0
+    static func runReport(_ usage: UsageAggregator, _ totals: UsageAggregator.RunTotals, criteria: CloudCriteria) -> RunReport {
+        let operations = totals.operations
+        let share = operations > 0 ? totals.biologicalOperations / operations : 0
         var threshold = criteria.trainingRun.operations
         var biological = false
         if let bio = criteria.trainingRun.biologicalOperations, let primary = criteria.trainingRun.biologicalShare,
@@ -73,11 +87,11 @@ public enum CloudReportBuilder {
             biological = true
         }
         let over = threshold.holds(for: operations)
-        let label = usage.runLabel[run] >= 0 ? usage.runNames.name(usage.runLabel[run]) : "(unlabelled)"
-        return RunReport(label: label, operations: operations, maxOperations: usage.runMaxOperations[run],
-                         gpuHours: usage.runGPUHours[run], records: usage.runRecords[run], accounts: accounts,
-                         resellers: resellers, biologicalShare: share, biological: biological, threshold: threshold,
-                         overThreshold: over, possiblyOver: !over && threshold.holds(for: usage.runMaxOperations[run]))
+        let label = totals.label >= 0 ? usage.runNames.name(totals.label) : "(unlabelled)"
+        return RunReport(label: label, operations: operations, maxOperations: totals.maxOperations,
+                         gpuHours: totals.gpuHours, records: totals.records, accounts: totals.accounts.count,
+                         resellers: totals.resellers.count, biologicalShare: share, biological: biological, threshold: threshold,
+                         overThreshold: over, possiblyOver: !over && threshold.holds(for: totals.maxOperations))
     }
 
     static func flag(_ report: inout OwnerReport, criteria: CloudCriteria, redFlag: RedFlag28Test?, clusterMeets: [String: Bool?]) {
@@ -96,9 +110,8 @@ public enum CloudReportBuilder {
                                            text: "run \(run.label): \(Scientific.format(run.operations)) operations across \(where_); \(kind)",
                                            citation: criteria.citation))
             } else if run.possiblyOver {
-                add("training-run-possible", Reason(code: "training-run-possible",
-                                                    text: "run \(run.label): \(Scientific.format(run.operations)) operations at the stated utilization, up to \(Scientific.format(run.maxOperations)) at full 8-bit peak; \(kind); measured utilization and precision would settle it",
-                                                    citation: criteria.citation))
+                // An upper bound (every chip at its 8-bit peak all the time), not an estimate: a warning.
+                report.warnings.append("run \(run.label): \(Scientific.format(run.operations)) operations at the stated utilization, up to \(Scientific.format(run.maxOperations)) at full 8-bit peak (\(kind)); measured utilization and precision would settle whether it crosses")
             }
         }
         if !report.runs.contains(where: { $0.overThreshold }), report.runs.count > 1, general.holds(for: report.operations) {
@@ -112,7 +125,8 @@ public enum CloudReportBuilder {
             report.warnings.append("ran on cluster\(bigClusters.count == 1 ? "" : "s") \(bigClusters.joined(separator: ", ")), which meet\(bigClusters.count == 1 ? "s" : "") the cluster criteria (\(criteria.cluster.peakOperationsPerSecond.comparison.symbol) \(Scientific.format(criteria.cluster.peakOperationsPerSecond.value)) operations/s, networking \(criteria.cluster.networkGbps.comparison.symbol) \(NumberText.plain(criteria.cluster.networkGbps.value)) Gbit/s)")
         }
         if let conflict = report.headquartersConflict {
-            report.warnings.append("headquarters given as \(report.headquarters) and as \(conflict.0) (line \(conflict.1)); red flag 28 is tested on both")
+            let line = conflict.1 > 0 ? " (line \(conflict.1))" : " (on another run)"
+            report.warnings.append("headquarters given as \(report.headquarters) and as \(conflict.0)\(line); red flag 28 is tested on both")
         }
         if let redFlag, let run = report.runs.first(where: { redFlag.operations.holds(for: $0.operations) }) {
             let hqs = [report.headquarters] + (report.headquartersConflict.map { [$0.0] } ?? [])
@@ -163,15 +177,13 @@ public enum CloudReportBuilder {
         }
     }
 
-    static func clusterTests(_ usage: UsageAggregator, criteria: CloudCriteria, specs: [ClusterSpec],
-                             warnings: inout [String]) -> [ClusterReport] {
+    static func clusterTests(_ usage: UsageAggregator, runs: [UsageAggregator.RunTotals], criteria: CloudCriteria,
+                             specs: [ClusterSpec], warnings: inout [String]) -> [ClusterReport] {
         let peakTest = criteria.cluster.peakOperationsPerSecond, networkTest = criteria.cluster.networkGbps
         var ownersPerCluster = [Int](repeating: 0, count: usage.clusters.count)
         var seen = PairMap(capacity: 256)
-        usage.runClusters.forEach { key, _ in
-            let run = Int(Int32(bitPattern: UInt32(key >> 32)))
-            let cluster = Int32(bitPattern: UInt32(key & 0xFFFF_FFFF))
-            if seen.insert(PairMap.key(usage.runOwner[run], cluster)) { ownersPerCluster[Int(cluster)] += 1 }
+        for run in runs {
+            for cluster in run.clusters where seen.insert(PairMap.key(run.owner, cluster)) { ownersPerCluster[Int(cluster)] += 1 }
         }
         let byName = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var reports: [ClusterReport] = []

@@ -1,19 +1,22 @@
 /// An open-addressing hash map from `UInt64` keys (two packed `Int32` ids) to `Int32` values, for
-/// the aggregation hot path: no allocation per lookup, no `Hashable` overhead.
+/// the aggregation hot path: one array of slots (key and value side by side, one cache line per
+/// probe), no allocation per lookup, no `Hashable` overhead. `UInt64.max` marks an empty slot and
+/// cannot be a key (it would be the pair (-1, -1)).
 public struct PairMap: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
-    /// Occupancy: 0 empty, 1 used.
-    private var used: [UInt8]
+    struct Slot: Sendable {
+        var key: UInt64
+        var value: Int32
+    }
+
+    private static let empty = UInt64.max
+    private var slots: [Slot]
     private var mask: Int
     public private(set) var count = 0
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Int32](repeating: 0, count: size)
-        used = [UInt8](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(key: PairMap.empty, value: 0), count: size)
         mask = size - 1
     }
 
@@ -31,18 +34,23 @@ public struct PairMap: Sendable {
     /// The value for `key`, inserting `make()` when absent. Returns the value and whether it was inserted.
     @inline(__always)
     public mutating func value(for key: UInt64, orInsert make: () -> Int32) -> (Int32, Bool) {
-        var slot = PairMap.slot(key, mask)
-        while used[slot] != 0 {
-            if keys[slot] == key { return (values[slot], false) }
-            slot = (slot + 1) & mask
+        precondition(key != PairMap.empty, "the pair (-1, -1) cannot be a key")
+        let mask = self.mask
+        let (value, inserted): (Int32, Bool) = slots.withUnsafeMutableBufferPointer { slots in
+            var i = PairMap.slot(key, mask)
+            while slots[i].key != PairMap.empty {
+                if slots[i].key == key { return (slots[i].value, false) }
+                i = (i + 1) & mask
+            }
+            let value = make()
+            slots[i] = Slot(key: key, value: value)
+            return (value, true)
         }
-        let value = make()
-        keys[slot] = key
-        values[slot] = value
-        used[slot] = 1
-        count += 1
-        if count * 2 > keys.count { grow() }
-        return (value, true)
+        if inserted {
+            count += 1
+            if count * 2 > slots.count { grow() }
+        }
+        return (value, inserted)
     }
 
     /// Inserts `key` (value 0); true when it was new. Used as a set of pairs.
@@ -52,32 +60,28 @@ public struct PairMap: Sendable {
     }
 
     public func value(for key: UInt64) -> Int32? {
-        var slot = PairMap.slot(key, mask)
-        while used[slot] != 0 {
-            if keys[slot] == key { return values[slot] }
-            slot = (slot + 1) & mask
+        guard key != PairMap.empty else { return nil }
+        var i = PairMap.slot(key, mask)
+        while slots[i].key != PairMap.empty {
+            if slots[i].key == key { return slots[i].value }
+            i = (i + 1) & mask
         }
         return nil
     }
 
     /// Every key with its value (unordered).
     public func forEach(_ body: (UInt64, Int32) -> Void) {
-        for i in 0..<keys.count where used[i] != 0 { body(keys[i], values[i]) }
+        for slot in slots where slot.key != PairMap.empty { body(slot.key, slot.value) }
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values, oldUsed = used
-        let size = keys.count * 2
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Int32](repeating: 0, count: size)
-        used = [UInt8](repeating: 0, count: size)
-        mask = size - 1
-        for i in 0..<oldKeys.count where oldUsed[i] != 0 {
-            var slot = PairMap.slot(oldKeys[i], mask)
-            while used[slot] != 0 { slot = (slot + 1) & mask }
-            keys[slot] = oldKeys[i]
-            values[slot] = oldValues[i]
-            used[slot] = 1
+        let old = slots
+        slots = [Slot](repeating: Slot(key: PairMap.empty, value: 0), count: old.count * 2)
+        mask = slots.count - 1
+        for slot in old where slot.key != PairMap.empty {
+            var i = PairMap.slot(slot.key, mask)
+            while slots[i].key != PairMap.empty { i = (i + 1) & mask }
+            slots[i] = slot
         }
     }
 }

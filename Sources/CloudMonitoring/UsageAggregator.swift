@@ -1,195 +1,347 @@
 import DiffusionRules
 
-/// One IaaS usage record reduced to ids and figures (see ``UsageAggregator/add(_:)``).
+/// The figures of one IaaS usage record (see ``UsageAggregator/add(owner:account:run:reseller:cluster:_:)``).
 ///
 /// Units: GPU-hours; operations (hours × 3600 × peak FLOP/s at the record's precision × utilization);
-/// `maxOperations` at full utilization of the chip's 8-bit peak (an upper bound).
-public struct UsageEntry: Sendable {
-    public var owner: Int32
+/// `maxOperations` at full utilization of the chip's theoretical (8-bit) peak, an upper bound.
+public struct UsageFigures: Sendable {
     public var ownerHQ: CountryCode
-    public var account: Int32
-    /// -1 when the record names no reseller.
-    public var reseller: Int32
-    /// -1 when the record names no cluster.
-    public var cluster: Int32
-    /// -1 when the record names no training run.
-    public var run: Int32
     public var gpuHours: Double
     public var operations: Double
     public var maxOperations: Double
     public var biological: Bool
     /// Chips used at once (records given as start/end × chip count), else 0.
     public var chipCount: Int32
-    /// 8-bit peak operations/s of one chip, for estimating a cluster's size from usage.
-    public var chipPeak8: Double
+    /// Theoretical peak operations/s of one chip, for estimating a cluster's size from usage.
+    public var chipPeak: Double
     /// File line, for messages.
     public var line: Int
 
-    public init(owner: Int32, ownerHQ: CountryCode, account: Int32, reseller: Int32, cluster: Int32, run: Int32,
-                gpuHours: Double, operations: Double, maxOperations: Double, biological: Bool, chipCount: Int32,
-                chipPeak8: Double, line: Int) {
-        self.owner = owner
+    public init(ownerHQ: CountryCode, gpuHours: Double, operations: Double, maxOperations: Double, biological: Bool,
+                chipCount: Int32, chipPeak: Double, line: Int) {
         self.ownerHQ = ownerHQ
-        self.account = account
-        self.reseller = reseller
-        self.cluster = cluster
-        self.run = run
         self.gpuHours = gpuHours
         self.operations = operations
         self.maxOperations = maxOperations
         self.biological = biological
         self.chipCount = chipCount
-        self.chipPeak8 = chipPeak8
+        self.chipPeak = chipPeak
         self.line = line
     }
 }
 
-/// Aggregates usage records per beneficial owner and per training run, across accounts and
-/// resellers, in one streaming pass: memory grows with the number of owners, runs and distinct
-/// (run, account) pairs, not with the number of records.
+/// Aggregates usage records per training run — (beneficial owner, `run` label) — and so per owner,
+/// across accounts and resellers, in one streaming pass. Memory grows with the number of runs, not
+/// of records. Records without a label form one run per owner (the owner's unlabelled usage),
+/// which treats usage split across accounts as possibly one run.
 ///
-/// A run is (beneficial owner, `run` label). Records without a label form one run per owner (the
-/// owner's unlabelled usage), which treats usage split across accounts as possibly one run.
+/// Built for 10 million shuffled records: a record touches one slot of an open-addressing table,
+/// keyed by a 128-bit hash of the owner's name and the run label (a collision between two of a
+/// million names has a probability below 10^-26), holding the run's totals and its first four
+/// accounts (by 64-bit hash), resellers and clusters. Names are interned only when a run, or an
+/// account of a run, is first seen; larger sets spill into side tables.
 public struct UsageAggregator: Sendable {
-    public var owners = ByteInterner(capacity: 4096)
-    public var accounts = ByteInterner(capacity: 4096)
+    public var owners = ByteInterner(capacity: 1024)
+    public var accounts = ByteInterner(capacity: 1024)
     public var resellers = ByteInterner(capacity: 64)
     public var clusters = ByteInterner(capacity: 64)
-    public var runNames = ByteInterner(capacity: 4096)
+    public var runNames = ByteInterner(capacity: 64)
 
-    // Per owner (indexed by owner id).
-    public private(set) var ownerHQ: [CountryCode] = []
-    /// A second headquarters seen for the owner (conflicting records), with its line.
-    public private(set) var ownerHQConflict: [(CountryCode, Int)?] = []
-    public private(set) var ownerRecords: [Int] = []
-    public private(set) var ownerGPUHours: [Double] = []
-    public private(set) var ownerOperations: [Double] = []
-    public private(set) var ownerMaxOperations: [Double] = []
-    public private(set) var ownerFirstLine: [Int] = []
+    /// Totals of one training run, with the accounts, resellers and clusters it used.
+    public struct RunTotals: Sendable {
+        public var owner: Int32
+        /// The run's label id in `runNames`, or -1 for the owner's unlabelled usage.
+        public var label: Int32
+        public var operations: Double
+        public var maxOperations: Double
+        public var biologicalOperations: Double
+        public var gpuHours: Double
+        public var records: Int
+        public var accounts: [Int32]
+        public var resellers: [Int32]
+        public var clusters: [Int32]
+        /// Headquarters on the run's first record, and a different one given later (with its line).
+        public var headquarters: CountryCode
+        public var headquartersConflict: (CountryCode, Int)?
+    }
 
-    // Per run (indexed by run index).
-    public private(set) var runOwner: [Int32] = []
-    /// The run's label id in `runNames`, or -1 for the owner's unlabelled usage.
-    public private(set) var runLabel: [Int32] = []
-    public private(set) var runOperations: [Double] = []
-    public private(set) var runMaxOperations: [Double] = []
-    public private(set) var runBiologicalOperations: [Double] = []
-    public private(set) var runGPUHours: [Double] = []
-    public private(set) var runRecords: [Int] = []
-    private var runIndex = PairMap(capacity: 4096)
+    struct RunSlot: Sendable {
+        var k1: UInt64 = 0
+        var k2: UInt64 = 0
+        var operations = 0.0
+        var maxOperations = 0.0
+        var biologicalOperations = 0.0
+        var gpuHours = 0.0
+        var records: Int32 = 0
+        /// -1 marks an empty slot.
+        var owner: Int32 = -1
+        var label: Int32 = -1
+        /// Dense run number (order first seen).
+        var ordinal: Int32 = 0
+        var accounts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var resellers = SmallIDSet()
+        var clusters = SmallIDSet()
+        var headquarters = CountryCode.unitedStates
+        var conflictHeadquarters = CountryCode.unitedStates
+        var conflictLine: Int32 = 0
+    }
 
-    // Distinct pairs: (run, account), (run, reseller), (run, cluster).
-    public private(set) var runAccounts = PairMap(capacity: 4096)
-    public private(set) var runResellers = PairMap(capacity: 1024)
-    public private(set) var runClusters = PairMap(capacity: 1024)
-    private var lastRunKey: UInt64 = .max
-    private var lastRun: Int32 = -1
-    private var lastAccountPair: UInt64 = .max
-    private var lastResellerPair: UInt64 = .max
-    private var lastClusterPair: UInt64 = .max
+    private var slots: [RunSlot]
+    private var mask: Int
+    public private(set) var runCount = 0
+    /// (run ordinal, account id) for every distinct account of a run, in order first seen.
+    private var runAccountIDs: [(Int32, Int32)] = []
+    /// Accounts of runs with more than four: (ordinal, account hash).
+    private var spilledAccounts = Set<SpillKey>()
+    private var spilledResellers = PairMap(capacity: 16)
+    private var spilledClusters = PairMap(capacity: 16)
 
-    // Per cluster (indexed by cluster id): the largest chips × 8-bit peak seen on one record.
+    struct SpillKey: Hashable, Sendable {
+        var ordinal: Int32
+        var hash: UInt64
+    }
+
+    /// Per cluster id: the largest chips × peak seen on one record, and the number of records.
     public private(set) var clusterObservedPeak: [Double] = []
     public private(set) var clusterRecords: [Int] = []
-
     public private(set) var records = 0
 
-    public init() {}
+    public init(expectedRuns: Int = 4096) {
+        var size = 16
+        while size < expectedRuns * 2 { size <<= 1 }
+        slots = [RunSlot](repeating: RunSlot(), count: size)
+        mask = size - 1
+    }
 
-    /// Adds one record. Ids come from this aggregator's interners.
+    /// Adds one record. `owner`, `account` and `run` are the record's (trimmed) bytes, `run` empty
+    /// when unlabelled; `reseller` and `cluster` are ids from this aggregator's interners, or -1.
+    public mutating func add(owner: UnsafeBufferPointer<UInt8>, account: UnsafeBufferPointer<UInt8>,
+                             run: UnsafeBufferPointer<UInt8>, reseller: Int32, cluster: Int32, _ f: UsageFigures) {
+        var batch = UsageBatch(capacity: 1)
+        batch.append(owner: owner, account: account, run: run, reseller: reseller, cluster: cluster, f)
+        add(batch)
+    }
+
+    /// Adds a batch of records. Each record's run slot is one cache miss on large inputs; applying
+    /// records in batches lets the processor overlap those misses instead of taking them one by one
+    /// between parses.
+    public mutating func add(_ batch: UsageBatch) {
+        records += batch.entries.count
+        batch.entries.withUnsafeBufferPointer { entries in
+            batch.names.withUnsafeBufferPointer { names in
+                for e in entries { apply(e, names) }
+            }
+        }
+    }
+
     @inline(__always)
-    public mutating func add(_ entry: UsageEntry) {
-        records += 1
-        let owner = Int(entry.owner)
-        if owner == ownerHQ.count {
-            ownerHQ.append(entry.ownerHQ)
-            ownerHQConflict.append(nil)
-            ownerRecords.append(0)
-            ownerGPUHours.append(0)
-            ownerOperations.append(0)
-            ownerMaxOperations.append(0)
-            ownerFirstLine.append(entry.line)
-        } else if ownerHQ[owner] != entry.ownerHQ, ownerHQConflict[owner] == nil {
-            ownerHQConflict[owner] = (entry.ownerHQ, entry.line)
+    private mutating func apply(_ e: UsageBatch.Entry, _ names: UnsafeBufferPointer<UInt8>) {
+        @inline(__always) func bytes(_ range: (Int32, Int32)) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: names[Int(range.0)..<Int(range.1)])
         }
-        ownerRecords[owner] += 1
-        ownerGPUHours[owner] += entry.gpuHours
-        ownerOperations[owner] += entry.operations
-        ownerMaxOperations[owner] += entry.maxOperations
+        let k1 = e.k1, k2 = e.k2, f = e.figures
+        let mask = self.mask
+        var index = Int(truncatingIfNeeded: k1 ^ (k1 >> 29)) & mask
+        var created = false
+        var accountIsNew = false
+        var spillAccount = false
+        var spillReseller = false
+        var spillCluster = false
+        var ordinal: Int32 = 0
+        slots.withUnsafeMutableBufferPointer { slots in
+            while slots[index].owner >= 0 && (slots[index].k1 != k1 || slots[index].k2 != k2) {
+                index = (index + 1) & mask
+            }
+            if slots[index].owner < 0 { created = true; return }
+            (accountIsNew, spillAccount, spillReseller, spillCluster) = Self.update(&slots[index], e.accountHash, e.reseller, e.cluster, f)
+            ordinal = slots[index].ordinal
+        }
+        if created {
+            ordinal = Int32(runCount)
+            var slot = RunSlot()
+            slot.k1 = k1
+            slot.k2 = k2
+            slot.owner = owners.intern(bytes(e.owner))
+            slot.label = e.run.0 == e.run.1 ? -1 : runNames.intern(bytes(e.run))
+            slot.ordinal = ordinal
+            slot.headquarters = f.ownerHQ
+            (accountIsNew, spillAccount, spillReseller, spillCluster) = Self.update(&slot, e.accountHash, e.reseller, e.cluster, f)
+            slots[index] = slot
+            runCount += 1
+            if runCount * 2 > slots.count { grow() }
+        }
+        if spillAccount {
+            accountIsNew = spilledAccounts.insert(SpillKey(ordinal: ordinal, hash: e.accountHash)).inserted
+        }
+        if accountIsNew { runAccountIDs.append((ordinal, accounts.intern(bytes(e.account)))) }
+        if spillReseller { _ = spilledResellers.insert(PairMap.key(ordinal, e.reseller)) }
+        if spillCluster { _ = spilledClusters.insert(PairMap.key(ordinal, e.cluster)) }
 
-        let runKey = PairMap.key(entry.owner, entry.run)
-        let run: Int32
-        if runKey == lastRunKey {
-            run = lastRun
-        } else {
-            let next = Int32(runOwner.count)
-            let (found, inserted) = runIndex.value(for: runKey) { next }
-            if inserted {
-                runOwner.append(entry.owner)
-                runLabel.append(entry.run)
-                runOperations.append(0)
-                runMaxOperations.append(0)
-                runBiologicalOperations.append(0)
-                runGPUHours.append(0)
-                runRecords.append(0)
-            }
-            run = found
-            lastRunKey = runKey
-            lastRun = run
-        }
-        let r = Int(run)
-        runOperations[r] += entry.operations
-        runMaxOperations[r] += entry.maxOperations
-        if entry.biological { runBiologicalOperations[r] += entry.operations }
-        runGPUHours[r] += entry.gpuHours
-        runRecords[r] += 1
-
-        let accountPair = PairMap.key(run, entry.account)
-        if accountPair != lastAccountPair {
-            _ = runAccounts.insert(accountPair)
-            lastAccountPair = accountPair
-        }
-        if entry.reseller >= 0 {
-            let pair = PairMap.key(run, entry.reseller)
-            if pair != lastResellerPair {
-                _ = runResellers.insert(pair)
-                lastResellerPair = pair
-            }
-        }
-        if entry.cluster >= 0 {
-            let pair = PairMap.key(run, entry.cluster)
-            if pair != lastClusterPair {
-                _ = runClusters.insert(pair)
-                lastClusterPair = pair
-            }
-            let c = Int(entry.cluster)
+        if e.cluster >= 0 {
+            let c = Int(e.cluster)
             while clusterObservedPeak.count <= c {
                 clusterObservedPeak.append(0)
                 clusterRecords.append(0)
             }
             clusterRecords[c] += 1
-            let peak = Double(entry.chipCount) * entry.chipPeak8
-            if peak > clusterObservedPeak[c] { clusterObservedPeak[c] = peak }
+            if f.chipCount > 0 {
+                let peak = Double(f.chipCount) * f.chipPeak
+                if peak > clusterObservedPeak[c] { clusterObservedPeak[c] = peak }
+            }
         }
     }
 
-    /// Number of runs.
-    public var runCount: Int { runOwner.count }
-
-    /// The runs of each owner, by owner id.
-    public func runsByOwner() -> [[Int]] {
-        var out = [[Int]](repeating: [], count: ownerHQ.count)
-        for (run, owner) in runOwner.enumerated() { out[Int(owner)].append(run) }
-        return out
+    /// Adds the figures to a slot; returns (account new inline, account spills, reseller spills, cluster spills).
+    @inline(__always)
+    private static func update(_ slot: inout RunSlot, _ accountHash: UInt64, _ reseller: Int32, _ cluster: Int32,
+                               _ f: UsageFigures) -> (Bool, Bool, Bool, Bool) {
+        slot.operations += f.operations
+        slot.maxOperations += f.maxOperations
+        if f.biological { slot.biologicalOperations += f.operations }
+        slot.gpuHours += f.gpuHours
+        slot.records += 1
+        if slot.headquarters != f.ownerHQ, slot.conflictLine == 0 {
+            slot.conflictHeadquarters = f.ownerHQ
+            slot.conflictLine = Int32(truncatingIfNeeded: f.line)
+        }
+        var accountIsNew = false, accountSpills = false
+        let a = slot.accounts
+        if a.0 != accountHash && a.1 != accountHash && a.2 != accountHash && a.3 != accountHash {
+            if a.0 == 0 { slot.accounts.0 = accountHash; accountIsNew = true }
+            else if a.1 == 0 { slot.accounts.1 = accountHash; accountIsNew = true }
+            else if a.2 == 0 { slot.accounts.2 = accountHash; accountIsNew = true }
+            else if a.3 == 0 { slot.accounts.3 = accountHash; accountIsNew = true }
+            else { accountSpills = true }
+        }
+        let resellerSpills = reseller >= 0 && !slot.resellers.insert(reseller)
+        let clusterSpills = cluster >= 0 && !slot.clusters.insert(cluster)
+        return (accountIsNew, accountSpills, resellerSpills, clusterSpills)
     }
 
-    /// Ids paired with each run in a pair map (accounts, resellers or clusters of each run).
-    public func members(of pairs: PairMap) -> [[Int32]] {
-        var out = [[Int32]](repeating: [], count: runOwner.count)
-        pairs.forEach { key, _ in
-            let run = Int(Int32(bitPattern: UInt32(key >> 32)))
-            out[run].append(Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))
+    private mutating func grow() {
+        let old = slots
+        slots = [RunSlot](repeating: RunSlot(), count: old.count * 2)
+        mask = slots.count - 1
+        for slot in old where slot.owner >= 0 {
+            var i = Int(truncatingIfNeeded: slot.k1 ^ (slot.k1 >> 29)) & mask
+            while slots[i].owner >= 0 { i = (i + 1) & mask }
+            slots[i] = slot
         }
-        return out
+    }
+
+    /// Every run with its totals and the accounts, resellers and clusters it used, in the order
+    /// runs were first seen.
+    public func runs() -> [RunTotals] {
+        var accountsByRun = [[Int32]](repeating: [], count: runCount)
+        for (ordinal, account) in runAccountIDs { accountsByRun[Int(ordinal)].append(account) }
+        var extraResellers = [[Int32]](repeating: [], count: runCount)
+        spilledResellers.forEach { key, _ in extraResellers[Int(Int32(truncatingIfNeeded: key >> 32))].append(Int32(truncatingIfNeeded: key)) }
+        var extraClusters = [[Int32]](repeating: [], count: runCount)
+        spilledClusters.forEach { key, _ in extraClusters[Int(Int32(truncatingIfNeeded: key >> 32))].append(Int32(truncatingIfNeeded: key)) }
+        var out = [RunTotals?](repeating: nil, count: runCount)
+        for slot in slots where slot.owner >= 0 {
+            let o = Int(slot.ordinal)
+            out[o] = RunTotals(
+                owner: slot.owner, label: slot.label, operations: slot.operations, maxOperations: slot.maxOperations,
+                biologicalOperations: slot.biologicalOperations, gpuHours: slot.gpuHours, records: Int(slot.records),
+                accounts: accountsByRun[o], resellers: slot.resellers.ids + extraResellers[o].sorted(),
+                clusters: slot.clusters.ids + extraClusters[o].sorted(), headquarters: slot.headquarters,
+                headquartersConflict: slot.conflictLine == 0 ? nil : (slot.conflictHeadquarters, Int(slot.conflictLine)))
+        }
+        return out.map { $0! }
+    }
+}
+
+/// Records parsed but not yet aggregated: hashed keys, figures, and the owner, account and run
+/// names copied into one byte arena (the CSV reader reuses its buffer for the next record).
+public struct UsageBatch: Sendable {
+    public struct Entry: Sendable {
+        var k1: UInt64
+        var k2: UInt64
+        var accountHash: UInt64
+        var reseller: Int32
+        var cluster: Int32
+        var figures: UsageFigures
+        var owner: (Int32, Int32)
+        var account: (Int32, Int32)
+        var run: (Int32, Int32)
+    }
+
+    public private(set) var entries: [Entry] = []
+    public private(set) var names: [UInt8] = []
+    public let capacity: Int
+
+    public init(capacity: Int = 256) {
+        self.capacity = capacity
+        entries.reserveCapacity(capacity)
+        names.reserveCapacity(capacity * 48)
+    }
+
+    public var isFull: Bool { entries.count >= capacity }
+
+    /// Adds a record: `owner`, `account`, `run` are its bytes (`run` empty when unlabelled).
+    @inline(__always)
+    public mutating func append(owner: UnsafeBufferPointer<UInt8>, account: UnsafeBufferPointer<UInt8>,
+                                run: UnsafeBufferPointer<UInt8>, reseller: Int32, cluster: Int32, _ f: UsageFigures) {
+        let ownerHash = NameHash.of(owner)
+        let runHash = run.isEmpty ? (0, 0) : NameHash.of(run)
+        var accountHash = NameHash.of(account).0
+        if accountHash == 0 { accountHash = 1 }
+        @inline(__always) func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int32, Int32) {
+            let start = Int32(names.count)
+            names.append(contentsOf: bytes)
+            return (start, Int32(names.count))
+        }
+        entries.append(Entry(
+            k1: ownerHash.0 ^ (runHash.0 &* 0x9E37_79B9_7F4A_7C15),
+            k2: ownerHash.1 ^ (runHash.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (run.isEmpty ? 0 : 1),
+            accountHash: accountHash, reseller: reseller, cluster: cluster, figures: f,
+            owner: copy(owner), account: copy(account), run: copy(run)))
+    }
+
+    public mutating func removeAll() {
+        entries.removeAll(keepingCapacity: true)
+        names.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Up to four ids kept inline (no allocation); `insert` reports when it is full.
+struct SmallIDSet: Sendable {
+    var a: Int32 = -1, b: Int32 = -1, c: Int32 = -1, d: Int32 = -1
+
+    /// true: added or present; false: full and `id` absent (the caller keeps it elsewhere).
+    @inline(__always) mutating func insert(_ id: Int32) -> Bool {
+        if a == id || b == id || c == id || d == id { return true }
+        if a < 0 { a = id; return true }
+        if b < 0 { b = id; return true }
+        if c < 0 { c = id; return true }
+        if d < 0 { d = id; return true }
+        return false
+    }
+
+    var ids: [Int32] { [a, b, c, d].filter { $0 >= 0 } }
+}
+
+/// Two independent 64-bit hashes of a name (FNV-1a with two bases, each finished by a mix).
+enum NameHash {
+    @inline(__always) static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var h1: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h2: UInt64 = 0x6c62_272e_07bb_0142
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = UInt64(bytes[i])
+            h1 = (h1 ^ b) &* 0x0000_0100_0000_01B3
+            h2 = (h2 ^ b) &* 0x9E37_79B9_7F4A_7C15
+            i += 1
+        }
+        h1 ^= UInt64(n) &* 0xFF51_AFD7_ED55_8CCD
+        h1 ^= h1 >> 33
+        h1 &*= 0xC4CE_B9FE_1A85_EC53
+        h1 ^= h1 >> 33
+        h2 ^= h2 >> 31
+        h2 &*= 0xBF58_476D_1CE4_E5B9
+        h2 ^= h2 >> 29
+        return (h1, h2)
     }
 }

@@ -105,12 +105,14 @@ func h100Hours(for operations: Double, utilization u: Double) -> Double { operat
     @Test func operationsAreHoursTimesPeakTimesUtilization() throws {
         // 1,000 H100-hours at FP8 (1.979e15 FLOP/s) and 50% utilization: 3.5622e21 operations.
         let csv = "account,beneficial_owner,owner_hq,chip,gpu_hours,utilization,precision\na,O,US,H100,1000,0.5,fp8\n"
-        let usage = try f.read(csv)
-        #expect(abs(usage.ownerOperations[0] - 1000 * 3600 * 1.979e15 * 0.5) < 1e12)
-        #expect(abs(usage.ownerMaxOperations[0] - 1000 * 3600 * 1.979e15) < 1e12)
+        let run = try #require(try f.read(csv).runs().first)
+        let expected: Double = 1000 * 3600 * 1.979e15 * 0.5
+        let peak: Double = 1000 * 3600 * 1.979e15
+        #expect(abs(run.operations - expected) < 1e12)
+        #expect(abs(run.maxOperations - peak) < 1e12)
         // start/end and chip count: one day x 8 chips = 192 GPU-hours.
         let span = "account,beneficial_owner,owner_hq,chip,utilization,start,end,chip_count\na,O,US,H100,0.5,2024-01-01T00:00Z,2024-01-02T00:00Z,8\n"
-        #expect(try f.read(span).ownerGPUHours[0] == 192)
+        #expect(try f.read(span).runs().first?.gpuHours == 192)
     }
 }
 

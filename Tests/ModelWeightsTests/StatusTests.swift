@@ -37,7 +37,8 @@ import Testing
     }
 
     @Test func beforeTheFrameworkAndUnderEnforced4E091IsNotInForce() throws {
-        let grok3 = try #require(b.models.subject(for: try #require(b.models.record(named: "Grok 3")), estimator: b.estimator))
+        let record = try #require(b.models.record(named: "Grok 3"))
+        let grok3 = try #require(b.models.subject(for: record, estimator: b.estimator))
         let enforced = b.classify(grok3, on: day("2025-12-01"), regime: b.enforced)
         #expect(enforced.status == .notInForce)
         #expect(enforced.meetsCriteria)
