@@ -209,7 +209,7 @@ public enum CloudReportBuilder {
         if !unknownNetwork.isEmpty {
             warnings.append("cluster\(unknownNetwork.count == 1 ? "" : "s") \(unknownNetwork.joined(separator: ", ")) reach the peak criterion but their networking is unknown: give --clusters FILE")
         }
-        return reports.sorted { $0.peakOperationsPerSecond > $1.peakOperationsPerSecond }
+        return reports.sorted { ($0.peakOperationsPerSecond, $1.name) > ($1.peakOperationsPerSecond, $0.name) }
     }
 
     static func percent(_ share: Double) -> String {

@@ -27,7 +27,9 @@ public final class CSVRecordReader {
     public let displayName: String
 
     private var file: UnsafeMutablePointer<FILE>?
-    private var chunk: [UInt8]
+    /// The current chunk of the file (owned memory, freed in `deinit`): read through a raw pointer so
+    /// the per-byte loop does no bounds checks, retains or exclusivity checks.
+    private let chunk: UnsafeMutableBufferPointer<UInt8>
     private var chunkCount = 0
     private var position = 0
     private var atEOF = false
@@ -45,20 +47,22 @@ public final class CSVRecordReader {
             throw CSVInputError(file: displayName ?? path, line: nil, message: "cannot open file")
         }
         self.file = handle
-        self.chunk = [UInt8](repeating: 0, count: max(chunkSize, 16))
+        self.chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(chunkSize, 16))
     }
 
     /// Reads from bytes already in memory (tests, small resources).
     public init(bytes: [UInt8], displayName: String) {
         self.displayName = displayName
         self.file = nil
-        self.chunk = bytes
+        self.chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 16))
+        _ = self.chunk.initialize(from: bytes)
         self.chunkCount = bytes.count
         self.atEOF = true
     }
 
     deinit {
         if let file { fclose(file) }
+        chunk.deallocate()
     }
 
     private func refill() {
@@ -66,7 +70,7 @@ public final class CSVRecordReader {
             atEOF = true
             return
         }
-        let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        let count = fread(chunk.baseAddress, 1, chunk.count, file)
         chunkCount = count
         position = 0
         if count == 0 { atEOF = true }
@@ -133,17 +137,15 @@ public final class CSVRecordReader {
                     sawAnyByte = true
                     // Fast path: copy the rest of the unquoted field that is in this chunk in one go
                     // (up to a comma, line end or NUL; a quote inside an unquoted field is ordinary).
-                    position = chunk.withUnsafeBufferPointer { buffer -> Int in
-                        let from = position
-                        var i = from
-                        while i < chunkCount {
-                            let b = buffer[i]
-                            if b == 0x2C || b == 0x0A || b == 0x0D || b == 0x00 { break }
-                            i += 1
-                        }
-                        if i > from { record.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[from..<i])) }
-                        return i
+                    let from = position
+                    var i = from
+                    while i < chunkCount {
+                        let b = chunk[i]
+                        if b == 0x2C || b == 0x0A || b == 0x0D || b == 0x00 { break }
+                        i += 1
                     }
+                    if i > from { record.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[from..<i])) }
+                    position = i
                 }
             case .quoted:
                 switch byte {

@@ -96,7 +96,11 @@ struct ClassifyModelCommand: ParsableCommand {
         let (subject, estimates) = try buildSubject(context)
         let provisions = regime.provisions(on: day)
         let frontier = context.models.publishedFrontier(on: day)
-        let classification = WeightsClassifier.classify(subject, on: day, provisions: provisions, regime: regime.id, frontier: frontier)
+        var classification = WeightsClassifier.classify(subject, on: day, provisions: provisions, regime: regime.id, frontier: frontier)
+        // The other estimates' assumptions are printed too (the first estimate's are already there).
+        for assumption in estimates.dropFirst().flatMap(\.assumptions) where !classification.warnings.contains(assumption) {
+            classification.warnings.append(assumption)
+        }
         var determination: WeightsDetermination?
         if let destination, let recipientHQ {
             let request = WeightsExportRequest(id: "cli", date: day, destination: try country(destination, context),

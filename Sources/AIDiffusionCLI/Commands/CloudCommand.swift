@@ -64,8 +64,10 @@ struct CloudReportCommand: ParsableCommand {
         let reader = UsageReader(catalog: book.catalog, registry: book.registry, methodology: context.methodology,
                                  peakBits: pack.cluster.peakBits)
         let usage = try reader.read(path: file)
-        let report = CloudReportBuilder.build(usage, criteria: pack, asOf: day, redFlag: redFlag, clusters: clusterSpecs,
+        var report = CloudReportBuilder.build(usage, criteria: pack, asOf: day, redFlag: redFlag, clusters: clusterSpecs,
                                               customers: customerRecords)
+        let g = context.methodology.gpuHours
+        report.warnings.append("operations = GPU-hours x 3600 x peak FLOP/s at the record's precision x utilization; records without a precision are taken as \(g.defaultPrecision.uppercased()) (models/methodology.yaml); \(g.peakAssumption) (\(g.peakConfidence.rawValue) confidence)")
         CloudOutput.write(report, format: formatOption.format, flaggedOnly: flaggedOnly, top: top, file: file,
                           sink: ByteSink.standardOutput())
     }
