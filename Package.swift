@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "AllocationLedger", targets: ["AllocationLedger"]),
         .library(name: "ModelWeights", targets: ["ModelWeights"]),
         .library(name: "CloudMonitoring", targets: ["CloudMonitoring"]),
+        .library(name: "DiffusionModel", targets: ["DiffusionModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -68,10 +69,24 @@ let package = Package(
             dependencies: [
                 "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
                 "ModelWeights", "CloudMonitoring", "ChannelInputs",
+                "DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "ai-diffusion", dependencies: ["AIDiffusionCLI"]),
+
+        // Simulator (issue 3). Pure core: priors, policy timeline, engine, Monte Carlo, calibration.
+        // Dynamic exclusivity checks on the simulator's scratch buffers cost ~25% of the hot loop.
+        .target(name: "DiffusionModel", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // Simulator inputs: bundled YAML (priors, timeline, scenarios) and the Epoch cluster summary.
+        .target(
+            name: "SimulationInputs",
+            dependencies: ["DiffusionModel", "StrictYAML", "TabularIO"],
+            resources: [.copy("Resources")]
+        ),
+        // Simulator outputs: CSV, JSON, SVG charts and the HTML report.
+        .target(name: "SimulationReport", dependencies: ["DiffusionModel", "SimulationInputs"]),
+        .testTarget(name: "DiffusionModelTests", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML"]),
 
         .testTarget(name: "ComputeMetricsTests", dependencies: ["ComputeMetrics", "RuleData"]),
         .testTarget(name: "DiffusionRulesTests", dependencies: ["DiffusionRules", "RuleData", "ComputeMetrics"]),

@@ -101,8 +101,8 @@ public final class CompiledRegime: Sendable {
     public var changeDays: [Day] { Array(epochs.dropFirst().map(\.start)) }
 }
 
-/// A period with constant active layers and group membership.
-struct Epoch: Sendable {
+/// A period with constant active layers and group membership (a class: rows refer to it, never copy it).
+final class Epoch: Sendable {
     let start: Day
     let layerIDs: [String]
     let classifier: Classifier
@@ -112,6 +112,8 @@ struct Epoch: Sendable {
     let tier3: CountrySet?
     let tierSource: String?
     let caps: [String: CapDefinition]
+    /// The same caps with their numbers converted (checked when the regime is compiled).
+    let compiledCaps: [String: CompiledCap]
     let sets: [String: CountrySet]
     let installedBaseMask: UInt64
 
@@ -120,8 +122,7 @@ struct Epoch: Sendable {
         self.start = start
         self.layerIDs = layers.map(\.id)
 
-        // Classification: replace or extend.
-        var prongs: [ClassificationProng] = []
+        let prongs = Epoch.prongs(of: layers)
         // Licensing: rules tagged with their layer so `replace` can drop earlier ones.
         var rules: [(layer: String, rule: LicenseRule)] = []
         var setDefinitions = definition.countrySets ?? [:]
@@ -129,9 +130,6 @@ struct Epoch: Sendable {
         var caps: [String: CapDefinition] = [:]
         var flags: [RedFlag] = []
         for layer in layers {
-            if let block = layer.classification {
-                prongs = block.mode == .replace ? block.prongs : prongs + block.prongs
-            }
             if let block = layer.licensing {
                 let tagged = block.rules.map { (layer: layer.id, rule: $0) }
                 switch block.mode {
@@ -158,6 +156,15 @@ struct Epoch: Sendable {
         var sets: [String: CountrySet] = [:]
         for name in setDefinitions.keys.sorted() { sets[name] = try resolver.resolve(name) }
         self.sets = sets
+        var compiledCaps: [String: CompiledCap] = [:]
+        for (name, definition) in caps {
+            do {
+                compiledCaps[name] = try CompiledCap(definition, sets: sets)
+            } catch {
+                throw RuleBookError(message: "cap \(name): \(error.message)")
+            }
+        }
+        self.compiledCaps = compiledCaps
 
         if let tiers {
             guard let t1 = sets[tiers.tier1], let t3 = sets[tiers.tier3] else {
@@ -189,6 +196,18 @@ struct Epoch: Sendable {
         var mask: UInt64 = 0
         for eccn in definition.installedBase?.countedEccns ?? [] { if let i = eccnIndex[eccn] { mask |= 1 << UInt64(i) } }
         self.installedBaseMask = mask
+    }
+
+    /// The classification prongs of active layers, in order: a `replace` block drops earlier prongs,
+    /// `extend`/`prepend` add to them.
+    static func prongs(of layers: [RuleLayer]) -> [ClassificationProng] {
+        var prongs: [ClassificationProng] = []
+        for layer in layers {
+            if let block = layer.classification {
+                prongs = block.mode == .replace ? block.prongs : prongs + block.prongs
+            }
+        }
+        return prongs
     }
 
     /// Tier of a registry index, or nil without tiers.

@@ -15,7 +15,7 @@ struct RowFacts {
 }
 
 /// A ``RuleCondition`` with set names resolved to bit sets and ECCNs to a bit mask.
-struct CompiledCondition: Sendable {
+final class CompiledCondition: @unchecked Sendable {
     var eccnMask: UInt64?
     var datacenter: Bool?
     var destinationIn: CountrySet?
@@ -32,6 +32,8 @@ struct CompiledCondition: Sendable {
     var anyOf: [CompiledCondition] = []
     var allOf: [CompiledCondition] = []
     var noneOf: [CompiledCondition] = []
+
+    init() {}
 
     func matches(_ row: RowFacts) -> Bool {
         if let eccnMask, eccnMask & row.eccnBit == 0 { return false }
@@ -51,7 +53,14 @@ struct CompiledCondition: Sendable {
         if let dram {
             guard let value = row.dramBandwidth, dram.contains(value) else { return false }
         }
-        if !anyOf.isEmpty, !anyOf.contains(where: { $0.matches(row) }) { return false }
+        if !anyOf.isEmpty {
+            var any = false
+            for condition in anyOf where condition.matches(row) {
+                any = true
+                break
+            }
+            if !any { return false }
+        }
         for condition in allOf where !condition.matches(row) { return false }
         for condition in noneOf where condition.matches(row) { return false }
         return true
@@ -65,7 +74,7 @@ struct ConditionCompiler {
     let catalog: ChipCatalog
 
     func compile(_ condition: RuleCondition?) throws(RuleBookError) -> CompiledCondition {
-        var out = CompiledCondition()
+        let out = CompiledCondition()
         guard let condition else { return out }
         func set(_ name: String?) throws(RuleBookError) -> CountrySet? {
             guard let name else { return nil }
@@ -117,8 +126,8 @@ struct ConditionCompiler {
     }
 }
 
-/// A licensing rule ready for evaluation.
-struct CompiledRule: Sendable {
+/// A licensing rule ready for evaluation (a class, so that walking the rule list copies nothing).
+final class CompiledRule: Sendable {
     let rule: LicenseRule
     let layer: String
     let condition: CompiledCondition
@@ -126,6 +135,8 @@ struct CompiledRule: Sendable {
     let reason: Reason
     /// Warnings always attached when the rule decides (low confidence, assumptions).
     let warnings: [String]
+    /// Reason codes for the rule's cap outcomes, built once.
+    let capCode: String, capExceededCode: String, noWindowCode: String, outcomeCode: String
 
     init(rule: LicenseRule, layer: String, compiler: ConditionCompiler, caps: [String: CapDefinition]) throws(RuleBookError) {
         self.rule = rule
@@ -140,6 +151,10 @@ struct CompiledRule: Sendable {
             self.cap = nil
         }
         self.reason = Reason(code: rule.id, text: rule.reason, citation: rule.citation)
+        self.capCode = "\(rule.id)/cap"
+        self.capExceededCode = "\(rule.id)/cap-exceeded"
+        self.noWindowCode = "\(rule.id)/no-window"
+        self.outcomeCode = "\(rule.id)/outcome"
         var warnings: [String] = []
         if rule.confidence == .low { warnings.append("low-confidence rule \(rule.id): \(rule.source)") }
         if let assumption = rule.assumption { warnings.append("assumption (\(rule.id)): \(assumption)") }
@@ -156,7 +171,12 @@ struct CompiledRule: Sendable {
 }
 
 /// A red flag ready for evaluation.
-struct CompiledFlag: Sendable {
+final class CompiledFlag: Sendable {
     let flag: RedFlag
     let condition: CompiledCondition
+
+    init(flag: RedFlag, condition: CompiledCondition) {
+        self.flag = flag
+        self.condition = condition
+    }
 }

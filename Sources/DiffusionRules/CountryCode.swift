@@ -74,31 +74,40 @@ public struct CountryRegistry: Sendable {
 
     /// All countries in code order; a country's position is its ``index(of:)``.
     public let countries: [Country]
-    private let indexByCode: [CountryCode: Int]
+    /// Registry index by code, as a 26 x 26 table of letters (-1 when unknown): a lookup is two
+    /// subtractions, not a hash.
+    private let indexByLetters: [Int16]
     /// Typed mistakes mapped to the intended code (`UK` → `GB`; alpha-3; names), upper-cased keys.
     private let hints: [String: CountryCode]
 
     public init(countries: [Country], mistakes: [String: CountryCode] = [:]) {
         let sorted = countries.sorted { $0.code < $1.code }
         self.countries = sorted
-        var index: [CountryCode: Int] = [:]
+        var index = [Int16](repeating: -1, count: 26 * 26)
         var hints: [String: CountryCode] = [:]
         for (i, country) in sorted.enumerated() {
-            index[country.code] = i
+            index[CountryRegistry.slot(country.code)] = Int16(i)
             if let alpha3 = country.alpha3 { hints[alpha3.uppercased()] = country.code }
             hints[country.name.uppercased()] = country.code
         }
         for (typed, code) in mistakes { hints[typed.uppercased()] = code }
-        self.indexByCode = index
+        self.indexByLetters = index
         self.hints = hints
     }
 
+    @inline(__always) static func slot(_ code: CountryCode) -> Int {
+        Int((code.packed >> 8) &- 65) * 26 + Int((code.packed & 0xFF) &- 65)
+    }
+
     /// Dense index of a known code, or nil.
-    @inline(__always) public func index(of code: CountryCode) -> Int? { indexByCode[code] }
+    @inline(__always) public func index(of code: CountryCode) -> Int? {
+        let value = indexByLetters[CountryRegistry.slot(code)]
+        return value < 0 ? nil : Int(value)
+    }
 
-    public func contains(_ code: CountryCode) -> Bool { indexByCode[code] != nil }
+    public func contains(_ code: CountryCode) -> Bool { index(of: code) != nil }
 
-    public func name(of code: CountryCode) -> String? { indexByCode[code].map { countries[$0].name } }
+    public func name(of code: CountryCode) -> String? { index(of: code).map { countries[$0].name } }
 
     /// The code someone probably meant by `typed` (`"UK"` → GB, `"USA"` → US, `"China"` → CN).
     public func suggestion(for typed: String) -> CountryCode? {

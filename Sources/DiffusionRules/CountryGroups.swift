@@ -74,6 +74,9 @@ public struct CountryGroupTable: Sendable {
         self.governing = governing
     }
 
+    /// A table with no groups (for classification-only rule books).
+    public static let empty = CountryGroupTable(groups: [], snapshot: [:], changes: [], governingKind: [:], source: "")
+
     /// Whether `country` is in `group` on `day`.
     public func isMember(_ country: CountryCode, of group: String, on day: Day) -> Bool {
         if let pairChanges = governing[PairKey(country: country, group: group)] {

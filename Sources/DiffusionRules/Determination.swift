@@ -66,7 +66,7 @@ public struct Debit: Hashable, Sendable {
 /// `id, date, regime, layers, item, eccn, tpp_per_unit, tpp_total, h100_equivalents, destination,
 /// destination_tier, consignee_hq_tier, license_required, authorization, review_policy, debits,
 /// reasons, warnings`.
-public struct Determination: Sendable, Hashable {
+public struct Determination: Sendable {
     public var id: String
     public var date: Day
     public var regime: String

@@ -43,6 +43,22 @@ public struct RuleBook: Sendable {
         layers.values.sorted { ($0.effectiveFrom, $0.id) < ($1.effectiveFrom, $1.id) }
     }
 
+    /// Classifies an item under a regime on a date without compiling the regime (no country data is
+    /// needed): returns the classification and the ids of the layers applied.
+    public func classify(_ spec: ChipSpec, regime id: String, on day: Day) throws(RuleBookError) -> (Classification, [String]) {
+        guard let definition = regimes[id] else {
+            throw RuleBookError(message: "unknown regime \"\(id)\" (known: \(regimes.keys.sorted().joined(separator: ", ")))")
+        }
+        var active: [RuleLayer] = []
+        for ref in definition.layers {
+            guard let layer = layers[ref.layer] else {
+                throw RuleBookError(message: "regime \(id) names unknown layer \"\(ref.layer)\"")
+            }
+            if layer.isActive(on: day, asWritten: ref.asWritten ?? false) { active.append(layer) }
+        }
+        return (Classifier(prongs: Epoch.prongs(of: active)).classify(spec), active.map(\.id))
+    }
+
     /// Compiles a regime for fast evaluation. Throws ``RuleBookError`` for dangling references.
     public func compile(regime id: String) throws(RuleBookError) -> CompiledRegime {
         guard let definition = regimes[id] else {

@@ -44,6 +44,18 @@ public struct RuleLayer: Codable, Sendable, Hashable {
     /// ECCN 4E091 (model weights): thresholds, exclusions and licensing (AI Diffusion layer only).
     public var modelWeights: ModelWeightsBlock?
 
+    public init(id: String, title: String, citation: String, effectiveFrom: Day, complianceFrom: Day? = nil,
+                enforcedUntil: Day? = nil, supersededOn: Day? = nil, classification: ClassificationBlock? = nil) {
+        self.id = id
+        self.title = title
+        self.citation = citation
+        self.effectiveFrom = effectiveFrom
+        self.complianceFrom = complianceFrom
+        self.enforcedUntil = enforcedUntil
+        self.supersededOn = supersededOn
+        self.classification = classification
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, title, citation
         case effectiveFrom = "effective_from"

@@ -32,8 +32,8 @@ public final class Screener {
     private var lppUsed: [Int64: TPP] = [:]
     private var allocationUsed: [Int: TPP] = [:]
     private var bases: [Int32: InstalledBase] = [:]
-    private var classifications: [[Int: Classification]]
-    private var compiledCaps: [[String: CompiledCap]]
+    /// Memo per epoch and item: the classification and its ECCN's bit.
+    private var classifications: [[Int: (Classification, UInt64)]]
 
     /// Starts a run from ledger balances. Party names in the snapshot join `parties`.
     public init(regime: CompiledRegime, items: ItemTable, parties: PartyTable, snapshot: CapSnapshot) {
@@ -44,13 +44,6 @@ public final class Screener {
         self.h100 = regime.book.h100
         self.usIndex = regime.book.registry.index(of: .unitedStates)
         self.classifications = Array(repeating: [:], count: regime.epochs.count)
-        self.compiledCaps = regime.epochs.map { epoch in
-            var caps: [String: CompiledCap] = [:]
-            for (name, definition) in epoch.caps {
-                caps[name] = try? CompiledCap(definition, sets: epoch.sets)
-            }
-            return caps
-        }
         for (key, tpp) in snapshot.lpp {
             lppUsed[Screener.lppKey(self.parties.intern(key.parent), key.year)] = tpp
         }
@@ -69,45 +62,38 @@ public final class Screener {
 
     private static func lppKey(_ party: Int32, _ year: Int) -> Int64 { Int64(party) << 16 | Int64(year) }
 
-    /// Checks the compiled caps of every epoch; nil when all are well formed.
-    public func capProblems() -> [String] {
-        var problems: [String] = []
-        for epoch in regime.epochs {
-            for (name, definition) in epoch.caps {
-                do { _ = try CompiledCap(definition, sets: epoch.sets) } catch { problems.append("\(name): \(error)") }
-            }
-        }
-        return problems
-    }
-
-    /// The classification of an item on an epoch, memoized.
-    private func classification(epoch: Int, item: Int) -> Classification {
+    /// The classification of an item on an epoch and its ECCN's bit, memoized.
+    private func classification(epoch: Int, item: Int) -> (Classification, UInt64) {
         if let cached = classifications[epoch][item] { return cached }
         let result = regime.epochs[epoch].classifier.classify(items[item])
-        classifications[epoch][item] = result
-        return result
+        let bit: UInt64 = 1 << UInt64(regime.eccnIndex[result.eccn] ?? 0)
+        classifications[epoch][item] = (result, bit)
+        return (result, bit)
     }
 
     /// Screens one transaction and moves the run's balances.
     public func evaluate(_ transaction: Transaction) -> ScreeningResult {
         let epochIndex = regime.epochIndex(for: transaction.date)
         let epoch = regime.epochs[epochIndex]
-        let spec = items[transaction.item]
-        let classification = classification(epoch: epochIndex, item: transaction.item)
-        let eccnIndex = regime.eccnIndex[classification.eccn] ?? 0
+        let item = Int(transaction.item)
+        let spec = items[item]
+        let (classification, eccnBit) = classification(epoch: epochIndex, item: item)
         let destination = registry.index(of: transaction.destination) ?? 0
         let hq = registry.index(of: transaction.consigneeHQ) ?? 0
+        var reasons = classification.reasons
+        var warnings = classification.warnings
         let facts = RowFacts(
             destination: destination, consigneeHQ: hq,
             exporter: registry.index(of: transaction.exporterCountry) ?? 0,
-            eccnBit: 1 << UInt64(eccnIndex), datacenter: spec.datacenter ?? true, item: items.catalogItem[transaction.item],
+            eccnBit: eccnBit, datacenter: spec.datacenter ?? true, item: items.catalogItem[item],
             veu: transaction.veu, endUse: transaction.endUse,
             tppPerUnit: spec.tpp?.value, dramBandwidth: spec.dramBandwidthGBps)
-        let perUnit = spec.tpp ?? .zero
-        let total = perUnit.multiplied(by: transaction.quantity) ?? TPP(milli: .max)
+        if spec.tpp == nil {
+            warnings.append("TPP of \(spec.name) is not in the catalog: it could not be classified or counted against caps; give the tpp column")
+        }
+        // Unknown TPP (a catalog entry without it): classification says so and no cap admits the row.
+        let total = spec.tpp?.multiplied(by: transaction.quantity)
 
-        var reasons = classification.reasons
-        var warnings = classification.warnings
         var removed: Set<Authorization> = []
         for flag in epoch.flags where flag.condition.matches(facts) {
             warnings.append(flag.flag.warning)
@@ -117,25 +103,27 @@ public final class Screener {
         var outcome = RuleOutcome(authorization: .NLR, reviewPolicy: nil)
         var debits: [Debit] = []
         var decided = false
-        let caps = compiledCaps[epochIndex]
+        let caps = epoch.compiledCaps
         for rule in epoch.rules {
             if !removed.isEmpty, removed.contains(rule.rule.then.authorization) { continue }
             guard rule.condition.matches(facts) else { continue }
             if let check = rule.rule.cap, let cap = caps[check.cap] {
-                switch capCheck(cap, epoch: epoch, transaction: transaction, destination: destination, total: total) {
+                let verdict = total.map { capCheck(cap, epoch: epoch, transaction: transaction, destination: destination, total: $0) }
+                    ?? .exceeded { "TPP unknown: the shipment cannot be counted against \(check.cap)" }
+                switch verdict {
                 case let .admitted(debit, text):
                     outcome = rule.rule.then
                     debits = [debit]
                     reasons.append(rule.reason)
-                    reasons.append(Reason(code: "\(rule.rule.id)/cap", text: text, citation: cap.definition.citation))
+                    reasons.append(Reason(code: rule.capCode, citation: cap.definition.citation, render: text))
                 case let .exceeded(text):
-                    reasons.append(Reason(code: "\(rule.rule.id)/cap-exceeded", text: text, citation: cap.definition.citation))
+                    reasons.append(Reason(code: rule.capExceededCode, citation: cap.definition.citation, render: text))
                     guard let whenExceeded = check.whenExceeded else { continue }
                     outcome = whenExceeded
                     reasons.append(rule.reason)
                 case let .outsideWindow(text):
                     guard let afterWindow = check.afterWindow else {
-                        reasons.append(Reason(code: "\(rule.rule.id)/no-window", text: text, citation: cap.definition.citation))
+                        reasons.append(Reason(code: rule.noWindowCode, text: text, citation: cap.definition.citation))
                         continue
                     }
                     outcome = afterWindow
@@ -147,7 +135,7 @@ public final class Screener {
                 reasons.append(rule.reason)
             }
             outcome.reviewPolicy = rule.reviewPolicy(outcome, on: transaction.date)
-            if let extra = outcome.reason { reasons.append(Reason(code: "\(rule.rule.id)/outcome", text: extra, citation: rule.rule.citation)) }
+            if let extra = outcome.reason { reasons.append(Reason(code: rule.outcomeCode, text: extra, citation: rule.rule.citation)) }
             if let warning = outcome.warning { warnings.append(warning) }
             warnings += rule.warnings
             if let assumption = rule.cap?.assumption { warnings.append("assumption (\(check(rule))): \(assumption)") }
@@ -167,15 +155,15 @@ public final class Screener {
         for debit in debits { apply(debit, transaction: transaction, destination: destination) }
         var addition: (String, CountryCode, TPP)?
         let denied = outcome.reviewPolicy?.isDenial ?? false
-        if !denied, epoch.installedBaseMask & facts.eccnBit != 0 {
+        if !denied, epoch.installedBaseMask & facts.eccnBit != 0, let total {
             bases[transaction.ultimateParent, default: InstalledBase()].add(total, at: destination)
             addition = (parties[transaction.ultimateParent], transaction.destination, total)
         }
 
         let determination = Determination(
             id: transaction.id, date: transaction.date, regime: regime.id, layers: epoch.layerIDs,
-            item: transaction.itemLabel, eccn: classification.eccn, tppPerUnit: spec.tpp, tppTotal: spec.tpp == nil ? nil : total,
-            h100Equivalents: spec.tpp == nil ? nil : h100.h100Equivalents(total),
+            item: items.labels[Int(transaction.itemLabel)], eccn: classification.eccn, tppPerUnit: spec.tpp, tppTotal: total,
+            h100Equivalents: total.map(h100.h100Equivalents),
             destination: transaction.destination, destinationTier: epoch.tier(of: destination),
             consigneeHQTier: epoch.tier(of: hq), licenseRequired: outcome.authorization.licenseRequired,
             authorization: outcome.authorization, reviewPolicy: outcome.authorization.licenseRequired ? outcome.reviewPolicy : nil,
@@ -198,8 +186,8 @@ public final class Screener {
     }
 
     private enum CapVerdict {
-        case admitted(Debit, String)
-        case exceeded(String)
+        case admitted(Debit, @Sendable () -> String)
+        case exceeded(@Sendable () -> String)
         case outsideWindow(String)
     }
 
@@ -213,29 +201,36 @@ public final class Screener {
             let limit = cap.limit ?? .zero
             let after = used + total
             if after <= limit {
-                return .admitted(Debit(cap: .lpp(parent: parent, year: year), tpp: total),
-                                 "\(parent) has received \(used) TPP under LPP in \(year); with this shipment \(after) of \(limit)")
+                return .admitted(Debit(cap: .lpp(parent: parent, year: year), tpp: total)) {
+                    "\(parent) has received \(used) TPP under LPP in \(year); with this shipment \(after) TPP of the \(limit) TPP limit"
+                }
             }
-            return .exceeded("LPP not available: \(parent)'s \(year) total would be \(after) TPP, over the \(limit) TPP limit; a shipment is never split")
+            return .exceeded { "LPP not available: \(parent)'s \(year) total would be \(after) TPP, over the \(limit) TPP limit; a shipment is never split" }
         case .perDestinationWindow:
-            guard let window = cap.definition.window else { return .exceeded("cap has no window") }
+            guard let window = cap.definition.window else { return .exceeded { "cap has no window" } }
             let code = transaction.destination
             if !window.contains(transaction.date) {
                 return .outsideWindow("no country allocation is defined for \(transaction.date) (the allocation covers \(window.from) to \(window.through))")
             }
             var limit = cap.limit ?? .zero
-            var note = ""
+            var factorApplied: Double?
             for (set, factor) in cap.multipliers where set.contains(index: destination) {
                 limit = limit.scaled(by: factor)
-                note = " (×\(NumberText.plain(factor)) for a Supplement No. 5(b) destination)"
+                factorApplied = factor
             }
             let used = allocationUsed[destination] ?? .zero
             let after = used + total
-            if after <= limit {
-                return .admitted(Debit(cap: .countryAllocation(code), tpp: total),
-                                 "\(code) allocation: \(used) TPP licensed since \(window.from) + \(total) = \(after) of \(limit)\(note)")
+            let limitText = limit
+            let appliedFactor = factorApplied
+            let note: @Sendable () -> String = {
+                appliedFactor.map { " (×\(NumberText.plain($0)) for a Supplement No. 5(b) destination)" } ?? ""
             }
-            return .exceeded("\(code) allocation exhausted: \(used) TPP licensed since \(window.from) + \(total) = \(after), over \(limit)\(note)")
+            if after <= limit {
+                return .admitted(Debit(cap: .countryAllocation(code), tpp: total)) {
+                    "\(code) allocation: \(used) TPP licensed since \(window.from) + \(total) = \(after) of \(limitText)\(note())"
+                }
+            }
+            return .exceeded { "\(code) allocation exhausted: \(used) TPP licensed since \(window.from) + \(total) = \(after), over \(limitText)\(note())" }
         case .uveuDistribution:
             return uveuCheck(cap, epoch: epoch, transaction: transaction, destination: destination, total: total)
         case .nveuSchedule:
@@ -243,11 +238,13 @@ public final class Screener {
             let after = base + total
             let permitted = cap.scheduledBase(on: transaction.date)
             let quarter = "\(transaction.date.year)Q\(transaction.date.quarter)"
+            let destinationCode = transaction.destination
             if after <= permitted {
-                return .admitted(Debit(cap: .nveu(holder: parent, country: transaction.destination), tpp: total),
-                                 "NVEU installed base of \(parent) in \(transaction.destination) would be \(after) TPP, within the \(quarter) allocation of \(permitted)")
+                return .admitted(Debit(cap: .nveu(holder: parent, country: destinationCode), tpp: total)) {
+                    "NVEU installed base of \(parent) in \(destinationCode) would be \(after) TPP, within the \(quarter) allocation of \(permitted)"
+                }
             }
-            return .exceeded("NVEU not available: installed base of \(parent) in \(transaction.destination) would be \(after) TPP, over the \(quarter) allocation of \(permitted)")
+            return .exceeded { "NVEU not available: installed base of \(parent) in \(destinationCode) would be \(after) TPP, over the \(quarter) allocation of \(permitted)" }
         }
     }
 
@@ -257,7 +254,7 @@ public final class Screener {
         var base = bases[transaction.ultimateParent] ?? InstalledBase()
         base.add(total, at: destination)
         let whole = Double(base.total.milli)
-        guard whole > 0 else { return .exceeded("UVEU: installed base is empty") }
+        guard whole > 0 else { return .exceeded { "UVEU: installed base is empty" } }
         var outsideTier1 = TPP.zero
         for (country, tpp) in base.byCountry where !(epoch.tier1?.contains(index: country) ?? false) {
             outsideTier1 = outsideTier1 + tpp
@@ -281,10 +278,13 @@ public final class Screener {
             let text = "outside the US \(percentText(share)) (limit \(percentText(limit.value)))"
             if share > limit.value { failures.append(text) } else { holds.append(text) }
         }
-        if failures.isEmpty {
-            return .admitted(Debit(cap: .uveu(holder: parent, country: transaction.destination), tpp: total),
-                             "UVEU geographic limits hold after this shipment for \(parent)'s installed base of \(base.total) TPP: \(holds.joined(separator: "; "))")
+        let baseTotal = base.total
+        let held = holds, failed = failures
+        if failed.isEmpty {
+            return .admitted(Debit(cap: .uveu(holder: parent, country: transaction.destination), tpp: total)) {
+                "UVEU geographic limits hold after this shipment for \(parent)'s installed base of \(baseTotal) TPP: \(held.joined(separator: "; "))"
+            }
         }
-        return .exceeded("UVEU not available: after this shipment \(parent)'s installed base would be \(failures.joined(separator: "; "))")
+        return .exceeded { "UVEU not available: after this shipment \(parent)'s installed base would be \(failed.joined(separator: "; "))" }
     }
 }

@@ -67,6 +67,9 @@ public struct PartyTable: Sendable {
 /// their figures in the input (`tpp`, `die_area_mm2`, `datacenter`, ...), deduplicated.
 public struct ItemTable: Sendable {
     public private(set) var specs: [ChipSpec]
+    /// Item names as typed in the input, interned (a transaction refers to one by index).
+    public private(set) var labels: [String] = []
+    private var labelIndex: [String: Int32] = [:]
     /// For each item, the catalog item it was derived from (itself for catalog items), so that rules
     /// naming a catalog item also catch rows that give its figures.
     public private(set) var catalogItem: [Int]
@@ -88,6 +91,15 @@ public struct ItemTable: Sendable {
     }
 
     public subscript(index: Int) -> ChipSpec { specs[index] }
+
+    /// The index of a typed item name, adding it if new.
+    public mutating func intern(label: String) -> Int32 {
+        if let index = labelIndex[label] { return index }
+        let index = Int32(labels.count)
+        labels.append(label)
+        labelIndex[label] = index
+        return index
+    }
 }
 
 /// One validated row of a transactions file (formats.md): what ships, how many, where, to whom.
@@ -95,12 +107,12 @@ public struct Transaction: Sendable {
     /// The row's `id`, unique within its file.
     public var id: String
     /// Physical line in the input file (for messages).
-    public var line: Int
+    public var line: Int32
     public var date: Day
     /// Index into the run's ``ItemTable``.
-    public var item: Int
-    /// Name as typed in the input (printed in the output's `item`).
-    public var itemLabel: String
+    public var item: Int32
+    /// Index into the ``ItemTable``'s labels: the name as typed (printed in the output's `item`).
+    public var itemLabel: Int32
     /// Units shipped (> 0).
     public var quantity: Int64
     public var destination: CountryCode
@@ -114,7 +126,7 @@ public struct Transaction: Sendable {
     public var veu: VEUStatus
     public var endUse: EndUse
 
-    public init(id: String, line: Int, date: Day, item: Int, itemLabel: String, quantity: Int64,
+    public init(id: String, line: Int32, date: Day, item: Int32, itemLabel: Int32, quantity: Int64,
                 destination: CountryCode, consignee: Int32, consigneeHQ: CountryCode, ultimateParent: Int32,
                 exporterCountry: CountryCode = .unitedStates, veu: VEUStatus = .none, endUse: EndUse = .unspecified) {
         self.id = id

@@ -61,13 +61,13 @@ public enum ChipCatalogLoader {
     }
 
     /// The catalog from the bundled files. Throws for malformed files or aliases naming no chip.
-    public static func load() throws -> ChipCatalog {
+    public static func load(strict: Bool = false) throws -> ChipCatalog {
         var chips = try epochChips(path: BundledFiles.path("chips/epoch-catalog.csv"), displayName: "chips/epoch-catalog.csv")
         let supplement = try StrictYAML.decode(Supplement.self, fromFile: BundledFiles.path("chips/supplement.yaml"),
-                                               displayName: "chips/supplement.yaml")
+                                               displayName: "chips/supplement.yaml", bundled: !strict)
         apply(supplement, to: &chips)
         let aliases = try StrictYAML.decode(Aliases.self, fromFile: BundledFiles.path("chips/aliases.yaml"),
-                                            displayName: "chips/aliases.yaml")
+                                            displayName: "chips/aliases.yaml", bundled: !strict)
         let catalog = ChipCatalog(chips: chips, aliases: aliases.aliases)
         for (alias, target) in aliases.aliases.sorted(by: { $0.key < $1.key }) where catalog.index(of: target) == nil {
             throw RuleDataError("chips/aliases.yaml: alias \"\(alias)\" names \"\(target)\", which is not in the catalog")
@@ -104,8 +104,10 @@ public enum ChipCatalogLoader {
     }
 
     static func apply(_ supplement: Supplement, to chips: inout [ChipSpec]) {
+        var indexByName: [String: Int] = [:]
+        for (index, chip) in chips.enumerated() { indexByName[ChipCatalog.normalize(chip.name)] = index }
         for entry in supplement.chips {
-            if let index = chips.firstIndex(where: { ChipCatalog.normalize($0.name) == ChipCatalog.normalize(entry.name) }) {
+            if let index = indexByName[ChipCatalog.normalize(entry.name)] {
                 var chip = chips[index]
                 if let value = entry.manufacturer { chip.manufacturer = value }
                 if let value = entry.kind { chip.kind = value }
@@ -117,16 +119,26 @@ public enum ChipCatalogLoader {
                 if let value = entry.memoryBandwidthDensity { chip.memoryBandwidthDensity = value }
                 if let value = entry.releaseDate { chip.releaseDate = value }
                 for (key, source) in entry.sources { chip.sources[key] = "\(source) [supplement, \(entry.confidence.rawValue)]" }
+                chip.warnings += lowConfidenceWarning(entry)
                 chips[index] = chip
             } else {
                 var sources: [String: String] = [:]
                 for (key, source) in entry.sources { sources[key] = "\(source) [supplement, \(entry.confidence.rawValue)]" }
-                chips.append(ChipSpec(
+                var chip = ChipSpec(
                     name: entry.name, manufacturer: entry.manufacturer, kind: entry.kind ?? .integratedCircuit,
                     tpp: entry.tpp.map { TPP($0) }, dieAreaMM2: entry.dieAreaMM2, datacenter: entry.datacenter,
                     interconnectGBps: entry.interconnectGBps, dramBandwidthGBps: entry.dramBandwidthGBps,
-                    memoryBandwidthDensity: entry.memoryBandwidthDensity, releaseDate: entry.releaseDate, sources: sources))
+                    memoryBandwidthDensity: entry.memoryBandwidthDensity, releaseDate: entry.releaseDate, sources: sources)
+                chip.warnings = lowConfidenceWarning(entry)
+                chips.append(chip)
             }
         }
+    }
+
+    /// Low-confidence supplement figures are repeated as a warning wherever the chip is classified.
+    static func lowConfidenceWarning(_ entry: SupplementEntry) -> [String] {
+        guard entry.confidence == .low else { return [] }
+        let fields = entry.sources.keys.sorted().joined(separator: ", ")
+        return ["low-confidence catalog figures for \(entry.name) (\(fields)): see `classify chip` sources"]
     }
 }

@@ -34,7 +34,7 @@ public enum CountryDataLoader {
     }
 
     /// Registry and "treated as" map from the bundled files.
-    public static func registry() throws -> (CountryRegistry, [CountryCode: RuleBook.TreatedAs]) {
+    public static func registry(strict: Bool = false) throws -> (CountryRegistry, [CountryCode: RuleBook.TreatedAs]) {
         let table = try CSVTable(reader: CSVRecordReader(path: BundledFiles.path("countries/country-codes.csv"),
                                                          displayName: "countries/country-codes.csv"),
                                  required: ["ISO3166-1-Alpha-2", "ISO3166-1-Alpha-3", "CLDR display name"],
@@ -47,7 +47,7 @@ public enum CountryDataLoader {
             countries.append(.init(code: code, name: record.string(at: name), alpha3: record.string(at: alpha3)))
         }
         let overrides = try StrictYAML.decode(Overrides.self, fromFile: BundledFiles.path("countries/overrides.yaml"),
-                                              displayName: "countries/overrides.yaml")
+                                              displayName: "countries/overrides.yaml", bundled: !strict)
         for addition in overrides.additionalCountries where !countries.contains(where: { $0.code == addition.code }) {
             countries.append(.init(code: addition.code, name: addition.name, alpha3: nil))
         }
@@ -61,9 +61,9 @@ public enum CountryDataLoader {
     }
 
     /// Supplement No. 1 to part 740 with its dated changes.
-    public static func groups() throws -> CountryGroupTable {
+    public static func groups(strict: Bool = false) throws -> CountryGroupTable {
         let metadata = try StrictYAML.decode(GroupsMetadata.self, fromFile: BundledFiles.path("ear/groups.yaml"),
-                                             displayName: "ear/groups.yaml")
+                                             displayName: "ear/groups.yaml", bundled: !strict)
         let groupNames = ["A:1", "A:2", "A:3", "A:4", "A:5", "A:6", "B", "D:1", "D:2", "D:3", "D:4", "D:5", "E:1", "E:2"]
         let table = try CSVTable(reader: CSVRecordReader(path: BundledFiles.path("ear/country_groups.csv"),
                                                          displayName: "ear/country_groups.csv"),

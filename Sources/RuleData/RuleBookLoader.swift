@@ -11,6 +11,31 @@ import Yams
 /// let compiled = try book.compile(regime: regime)
 /// ```
 public enum RuleBookLoader {
+    /// The part of a layer that classification reads (decoding only this halves start-up time).
+    struct ClassificationPart: Codable {
+        var id: String
+        var title: String
+        var citation: String
+        var effectiveFrom: Day
+        var complianceFrom: Day?
+        var enforcedUntil: Day?
+        var supersededOn: Day?
+        var classification: ClassificationBlock?
+
+        enum CodingKeys: String, CodingKey {
+            case id, title, citation, classification
+            case effectiveFrom = "effective_from"
+            case complianceFrom = "compliance_from"
+            case enforcedUntil = "enforced_until"
+            case supersededOn = "superseded_on"
+        }
+
+        var layer: RuleLayer {
+            RuleLayer(id: id, title: title, citation: citation, effectiveFrom: effectiveFrom, complianceFrom: complianceFrom,
+                      enforcedUntil: enforcedUntil, supersededOn: supersededOn, classification: classification)
+        }
+    }
+
     struct Units: Codable {
         var h100Equivalent: SourcedNumber
 
@@ -20,23 +45,38 @@ public enum RuleBookLoader {
     }
 
     /// All bundled layers, regimes, countries, groups, chips and units.
-    public static func loadBundled() throws -> RuleBook {
+    ///
+    /// `strict` also rejects unknown keys in the bundled YAML (it re-encodes every file, which
+    /// doubles start-up time); the tests load strictly, the tool does not.
+    public static func loadBundled(strict: Bool = false) throws -> RuleBook {
+        try load(strict: strict, countries: true)
+    }
+
+    /// Layers, regimes, chips and units, without countries and Country Groups: enough for
+    /// ``RuleBook/classify(_:regime:on:)`` and quicker to start (`classify chip`).
+    public static func loadForClassification() throws -> RuleBook {
+        try load(strict: false, countries: false)
+    }
+
+    static func load(strict: Bool, countries: Bool) throws -> RuleBook {
         var layers: [String: RuleLayer] = [:]
         for file in BundledFiles.list("layers", suffix: ".yaml") {
-            let layer = try StrictYAML.decode(RuleLayer.self, fromFile: BundledFiles.path("layers/\(file)"),
-                                              displayName: "layers/\(file)")
+            let path = BundledFiles.path("layers/\(file)"), name = "layers/\(file)"
+            let layer = countries
+                ? try StrictYAML.decode(RuleLayer.self, fromFile: path, displayName: name, bundled: !strict)
+                : try StrictYAML.decode(ClassificationPart.self, fromFile: path, displayName: name, bundled: true).layer
             layers[layer.id] = layer
         }
         var regimes: [String: RegimeDefinition] = [:]
         for file in BundledFiles.list("regimes", suffix: ".yaml") {
             let regime = try StrictYAML.decode(RegimeDefinition.self, fromFile: BundledFiles.path("regimes/\(file)"),
-                                               displayName: "regimes/\(file)")
+                                               displayName: "regimes/\(file)", bundled: !strict)
             regimes[regime.id] = regime
         }
-        let (registry, treatedAs) = try CountryDataLoader.registry()
-        let units = try StrictYAML.decode(Units.self, fromFile: BundledFiles.path("units.yaml"), displayName: "units.yaml")
-        return RuleBook(layers: layers, regimes: regimes, groups: try CountryDataLoader.groups(), registry: registry,
-                        catalog: try ChipCatalogLoader.load(),
+        let (registry, treatedAs) = countries ? try CountryDataLoader.registry(strict: strict) : (CountryRegistry(countries: []), [:])
+        let units = try StrictYAML.decode(Units.self, fromFile: BundledFiles.path("units.yaml"), displayName: "units.yaml", bundled: !strict)
+        return RuleBook(layers: layers, regimes: regimes, groups: countries ? try CountryDataLoader.groups(strict: strict) : CountryGroupTable.empty, registry: registry,
+                        catalog: try ChipCatalogLoader.load(strict: strict),
                         h100: H100Equivalence(tppPerH100: TPP(units.h100Equivalent.value)), treatedAs: treatedAs)
     }
 

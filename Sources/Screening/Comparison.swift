@@ -84,31 +84,30 @@ public struct ScreeningSummary: Sendable {
 
     /// The summary as one JSON object.
     public func json() -> String {
-        let sink = ByteSink.memory()
-        let json = JSONText(sink: sink)
-        sink.write("{\"changed_rows\":\(changedRows),\"changed_by_field\":{")
+        var json = JSONText()
+        json.raw("{\"changed_rows\":\(changedRows),\"changed_by_field\":{")
         for (i, (field, count)) in changedByField.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { sink.write(",") }
-            json.string(field); sink.write(":\(count)")
+            if i > 0 { json.raw(",") }
+            json.string(field); json.raw(":\(count)")
         }
-        sink.write("},\"regimes\":[")
+        json.raw("},\"regimes\":[")
         for (i, r) in regimes.enumerated() {
-            if i > 0 { sink.write(",") }
-            sink.write("{\"regime\":"); json.string(r.regime)
-            sink.write(",\"rows\":\(r.rows),\"licence_required\":\(r.licenceRequired),\"denied\":\(r.denied),\"by_authorization\":{")
+            if i > 0 { json.raw(",") }
+            json.raw("{\"regime\":"); json.string(r.regime)
+            json.raw(",\"rows\":\(r.rows),\"licence_required\":\(r.licenceRequired),\"denied\":\(r.denied),\"by_authorization\":{")
             for (j, (name, count)) in r.byAuthorization.sorted(by: { $0.key < $1.key }).enumerated() {
-                if j > 0 { sink.write(",") }
-                json.string(name); sink.write(":\(count)")
+                if j > 0 { json.raw(",") }
+                json.string(name); json.raw(":\(count)")
             }
-            sink.write("},\"tpp_debited_by_country\":{")
+            json.raw("},\"tpp_debited_by_country\":{")
             for (j, (country, tpp)) in r.debitedByCountry.sorted(by: { $0.key < $1.key }).enumerated() {
-                if j > 0 { sink.write(",") }
-                json.string(country.description); sink.write(":\(tpp)")
+                if j > 0 { json.raw(",") }
+                json.string(country.description); json.raw(":"); json.tpp(tpp)
             }
-            sink.write("}}")
+            json.raw("}}")
         }
-        sink.write("]}")
-        return sink.text
+        json.raw("]}")
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }
 
@@ -116,7 +115,7 @@ public struct ScreeningSummary: Sendable {
 public final class ComparisonWriter {
     let format: OutputFormat
     let sink: ByteSink
-    let json: JSONText
+    var json = JSONText()
     let regimes: (String, String)
     var first = true
     var table: TextTable
@@ -124,7 +123,6 @@ public final class ComparisonWriter {
     public init(format: OutputFormat, sink: ByteSink, regimes: (String, String)) {
         self.format = format
         self.sink = sink
-        self.json = JSONText(sink: sink)
         self.regimes = regimes
         self.table = TextTable(header: ["ID", "DATE", "ITEM", "DEST", regimes.0.uppercased(), regimes.1.uppercased(), "CHANGED"])
         if format == .csv {
@@ -137,17 +135,20 @@ public final class ComparisonWriter {
         let changed = ComparedField.allCases.filter { $0.differs(a, b) }.map(\.rawValue)
         switch format {
         case .jsonl, .json:
-            if format == .json { sink.write(first ? "[\n" : ",\n") }
+            json.bytes.removeAll(keepingCapacity: true)
+            if format == .json { json.raw(first ? "[\n" : ",\n") }
             first = false
-            sink.write("{\"id\":"); json.string(a.id)
-            sink.write(",\"date\":"); json.string(a.date.description)
-            sink.write(",\"item\":"); json.string(a.item)
-            sink.write(",\"destination\":"); json.string(a.destination.description)
-            sink.write(",\"differs\":\(changed.isEmpty ? "false" : "true"),\"changed\":"); json.strings(changed)
-            sink.write(",\"determinations\":{"); json.string(regimes.0); sink.write(":"); json.determination(a)
-            sink.write(","); json.string(regimes.1); sink.write(":"); json.determination(b)
-            sink.write("}}")
-            if format == .jsonl { sink.write("\n") }
+            json.raw("{\"id\":"); json.string(a.id)
+            json.raw(",\"date\":"); json.day(a.date)
+            json.raw(",\"item\":"); json.string(a.item)
+            json.raw(",\"destination\":"); json.string(a.destination.description)
+            json.raw(",\"differs\":"); json.bool(!changed.isEmpty)
+            json.raw(",\"changed\":"); json.strings(changed)
+            json.raw(",\"determinations\":{"); json.string(regimes.0); json.raw(":"); json.determination(a)
+            json.raw(","); json.string(regimes.1); json.raw(":"); json.determination(b)
+            json.raw("}}")
+            if format == .jsonl { json.raw("\n") }
+            sink.write(bytes: json.bytes)
         case .csv:
             func cells(_ d: Determination) -> [String] {
                 [d.eccn, d.destinationTier.map(String.init) ?? "", d.licenseRequired ? "true" : "false", d.authorization.rawValue,

@@ -27,30 +27,34 @@ public func makeDeterminationWriter(_ format: OutputFormat, sink: ByteSink) -> D
 
 /// One JSON object per line.
 public final class JSONLinesWriter: DeterminationWriter {
-    let json: JSONText
-    public init(sink: ByteSink) { json = JSONText(sink: sink) }
+    let sink: ByteSink
+    var json = JSONText()
+    public init(sink: ByteSink) { self.sink = sink }
     public func write(_ determination: Determination) {
+        json.bytes.removeAll(keepingCapacity: true)
         json.determination(determination)
-        json.sink.write(UInt8(ascii: "\n"))
-        json.sink.endRecord()
+        json.bytes.append(UInt8(ascii: "\n"))
+        sink.write(bytes: json.bytes)
     }
-    public func finish() { json.sink.flush() }
+    public func finish() { sink.flush() }
 }
 
 /// A JSON array, one determination per line.
 public final class JSONArrayWriter: DeterminationWriter {
-    let json: JSONText
+    let sink: ByteSink
+    var json = JSONText()
     var first = true
-    public init(sink: ByteSink) { json = JSONText(sink: sink) }
+    public init(sink: ByteSink) { self.sink = sink }
     public func write(_ determination: Determination) {
-        json.sink.write(first ? "[\n" : ",\n")
+        json.bytes.removeAll(keepingCapacity: true)
+        json.raw(first ? "[\n" : ",\n")
         first = false
         json.determination(determination)
-        json.sink.endRecord()
+        sink.write(bytes: json.bytes)
     }
     public func finish() {
-        json.sink.write(first ? "[]\n" : "\n]\n")
-        json.sink.flush()
+        sink.write(first ? "[]\n" : "\n]\n")
+        sink.flush()
     }
 }
 

@@ -20,8 +20,8 @@ public enum ScreeningRun {
 
     /// The determination as the one-line JSON object of the `jsonl` format.
     public static func jsonLine(_ determination: Determination) -> String {
-        let sink = ByteSink.memory()
-        JSONText(sink: sink).determination(determination)
-        return sink.text
+        var json = JSONText()
+        json.determination(determination)
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }

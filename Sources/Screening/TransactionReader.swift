@@ -1,5 +1,6 @@
 import ComputeMetrics
 import DiffusionRules
+import Foundation
 import NameMatching
 import TabularIO
 
@@ -33,19 +34,24 @@ public enum TransactionReader {
 
     /// Reads and validates a whole file. Throws ``CSVInputError`` for the first bad cell.
     public static func read(path: String, displayName: String? = nil, book: RuleBook) throws(CSVInputError) -> TransactionFile {
-        try read(reader: CSVRecordReader(path: path, displayName: displayName), book: book)
+        // Reserve for the most rows the file can hold (a minimal row is ~27 bytes): the array never
+        // regrows (a regrowth briefly holds two copies); pages not used are never touched.
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return try read(reader: CSVRecordReader(path: path, displayName: displayName), book: book, rowCapacity: size / 24)
     }
 
     /// Reads from an open reader (tests use in-memory bytes).
-    public static func read(reader: CSVRecordReader, book: RuleBook) throws(CSVInputError) -> TransactionFile {
+    public static func read(reader: CSVRecordReader, book: RuleBook, rowCapacity: Int = 0) throws(CSVInputError) -> TransactionFile {
         let table = try CSVTable(reader: reader, required: requiredColumns, optional: optionalColumns)
         var context = RowParser(table: table, book: book)
         var transactions: [Transaction] = []
-        var firstLineByID: [String: Int] = [:]
+        transactions.reserveCapacity(rowCapacity)
+        var ids = RowIDIndex()
         while let record = try table.next() {
             let transaction = try context.parse(record)
-            if let first = firstLineByID.updateValue(record.line, forKey: transaction.id) {
-                throw table.error(record, column: table.column("id")!, message: "is a duplicate id (first used on line \(first))")
+            if let first = ids.insert(transaction.id, row: transactions.count, in: transactions) {
+                throw table.error(record, column: table.column("id")!,
+                                  message: "is a duplicate id (first used on line \(transactions[first].line))")
             }
             transactions.append(transaction)
         }
@@ -95,12 +101,53 @@ struct RowParser {
         return text
     }
 
+    /// A known upper-case ISO code, read from the cell's bytes without building a string.
     private func country(_ record: CSVRecord, _ column: Int) throws(CSVInputError) -> CountryCode {
+        if let code = record.withBytes(at: column, { bytes -> CountryCode? in
+            guard bytes.count == 2, bytes[0] >= 65, bytes[0] <= 90, bytes[1] >= 65, bytes[1] <= 90 else { return nil }
+            return CountryCode(utf8: bytes)
+        }), book.registry.contains(code) {
+            return code
+        }
         let text = record.string(at: column).trimmingASCIIWhitespace()
         if let code = CountryCode(text), text == code.description, book.registry.contains(code) { return code }
         let hint = book.registry.suggestion(for: text).map { " (did you mean \($0)?)" }
             ?? (CountryCode(text).flatMap { book.registry.contains($0) ? " (write it in upper case: \($0))" : nil } ?? "")
         throw fail(record, column, "is not an ISO 3166-1 alpha-2 code\(hint)")
+    }
+
+    /// A YYYY-MM-DD date read from the cell's bytes.
+    private func date(_ record: CSVRecord, _ column: Int) throws(CSVInputError) -> Day {
+        if let day = record.withBytes(at: column, { Day(utf8: $0) }) { return day }
+        if let day = Day(record.string(at: column).trimmingASCIIWhitespace()) { return day }
+        throw fail(record, column, "is not a date in YYYY-MM-DD form")
+    }
+
+    /// A positive whole number of units, read from the cell's bytes.
+    private func quantity(_ record: CSVRecord, _ column: Int) throws(CSVInputError) -> Int64 {
+        let fast = record.withBytes(at: column) { bytes -> Int64? in
+            guard !bytes.isEmpty, bytes.count <= 13 else { return nil }
+            var value: Int64 = 0
+            for byte in bytes {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            return value
+        }
+        let value: Int64
+        if let fast {
+            value = fast
+        } else {
+            guard let parsed = Int64(record.string(at: column).trimmingASCIIWhitespace()) else {
+                throw fail(record, column, "is not a whole number of units")
+            }
+            value = parsed
+        }
+        guard value > 0 else { throw fail(record, column, "must be a positive number of units") }
+        guard value <= TransactionReader.maximumQuantity else {
+            throw fail(record, column, "is larger than \(TransactionReader.maximumQuantity) units")
+        }
+        return value
     }
 
     private func optionalNumber(_ record: CSVRecord, _ column: Int?, positive: Bool) throws(CSVInputError) -> Double? {
@@ -115,23 +162,15 @@ struct RowParser {
 
     mutating func parse(_ record: CSVRecord) throws(CSVInputError) -> Transaction {
         let id = try nonEmpty(record, columns.id)
-        let dateText = record.string(at: columns.date).trimmingASCIIWhitespace()
-        guard let date = Day(dateText) else { throw fail(record, columns.date, "is not a date in YYYY-MM-DD form") }
-
-        let quantityText = record.string(at: columns.quantity).trimmingASCIIWhitespace()
-        guard let quantity = Int64(quantityText) else {
-            throw fail(record, columns.quantity, "is not a whole number of units")
-        }
-        guard quantity > 0 else { throw fail(record, columns.quantity, "must be a positive number of units") }
-        guard quantity <= TransactionReader.maximumQuantity else {
-            throw fail(record, columns.quantity, "is larger than \(TransactionReader.maximumQuantity) units")
-        }
+        let date = try date(record, columns.date)
+        let quantity = try quantity(record, columns.quantity)
 
         let (item, label) = try resolveItem(record)
         guard let perUnit = items[item].tpp else {
-            throw fail(record, columns.item ?? columns.id, "has no TPP in the catalog; give the tpp column for this row")
+            throw fail(record, columns.item ?? columns.id,
+                       "has no published TPP in the catalog; give the tpp column (and die_area_mm2, datacenter) for this row")
         }
-        guard perUnit.multiplied(by: quantity) != nil else {
+        if perUnit.multiplied(by: quantity) == nil {
             throw fail(record, columns.quantity, "times the item's TPP is too large")
         }
 
@@ -161,7 +200,8 @@ struct RowParser {
             }
             endUse = use
         }
-        return Transaction(id: id, line: record.line, date: date, item: item, itemLabel: label, quantity: quantity,
+        return Transaction(id: id, line: Int32(clamping: record.line), date: date, item: Int32(item),
+                           itemLabel: items.intern(label: label), quantity: quantity,
                            destination: destination, consignee: consignee, consigneeHQ: hq, ultimateParent: parent,
                            exporterCountry: exporter, veu: veu, endUse: endUse)
     }

@@ -71,7 +71,11 @@ public struct ValidationFailure: Error, Sendable {
 /// document: a key that the type did not read is reported. Keys whose value is `null` are accepted.
 public enum StrictYAML {
     /// Reads and decodes a file. Throws ``YAMLInputError`` (also for unreadable or non-UTF-8 files).
-    public static func decode<T: Codable>(_ type: T.Type, fromFile path: String, displayName: String? = nil) throws(YAMLInputError) -> T {
+    ///
+    /// `bundled: true` is for files shipped with the package (a test decodes them strictly): it skips
+    /// the unknown-key pass and resolves only booleans and nulls, which halves start-up time.
+    public static func decode<T: Codable>(_ type: T.Type, fromFile path: String, displayName: String? = nil,
+                                          bundled: Bool = false) throws(YAMLInputError) -> T {
         let name = displayName ?? path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw YAMLInputError(file: name, line: nil, column: nil, keyPath: "", message: "cannot read file")
@@ -79,7 +83,8 @@ public enum StrictYAML {
         guard let text = String(data: data, encoding: .utf8) else {
             throw YAMLInputError(file: name, line: nil, column: nil, keyPath: "", message: "file is not valid UTF-8")
         }
-        return try decode(type, from: text, file: name)
+        let node = try compose(text, file: name, resolver: bundled ? bundledResolver : .default)
+        return try decode(type, node: node, file: name, checkUnknownKeys: !bundled)
     }
 
     /// Decodes YAML text; `file` is used in error messages only.
@@ -87,10 +92,14 @@ public enum StrictYAML {
         try decode(type, node: compose(text, file: file), file: file)
     }
 
+    /// Tag resolution for bundled files: booleans and nulls only (numbers and strings decode from
+    /// plain scalars without resolution).
+    static let bundledResolver = Resolver.basic.appending(.bool).appending(.null)
+
     /// Parses YAML text into a node tree (keeping line and column marks).
-    public static func compose(_ text: String, file: String) throws(YAMLInputError) -> Node {
+    public static func compose(_ text: String, file: String, resolver: Resolver = .default) throws(YAMLInputError) -> Node {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, resolver) else {
                 throw YAMLInputError(file: file, line: nil, column: nil, keyPath: "", message: "empty document")
             }
             return node
@@ -114,7 +123,8 @@ public enum StrictYAML {
     }
 
     /// Decodes an already-parsed node strictly (see the type's documentation).
-    public static func decode<T: Codable>(_ type: T.Type, node root: Node, file: String) throws(YAMLInputError) -> T {
+    public static func decode<T: Codable>(_ type: T.Type, node root: Node, file: String,
+                                          checkUnknownKeys: Bool = true) throws(YAMLInputError) -> T {
         let value: T
         do {
             value = try YAMLDecoder().decode(T.self, from: root)
@@ -124,7 +134,7 @@ public enum StrictYAML {
             throw YAMLInputError(file: file, line: nil, column: nil, keyPath: "", message: "\(error)")
         }
 
-        try rejectUnknownKeys(in: value, root: root, file: file)
+        if checkUnknownKeys { try rejectUnknownKeys(in: value, root: root, file: file) }
 
         if let validatable = value as? YAMLValidatable {
             do {

@@ -38,6 +38,12 @@ public final class ByteSink {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Appends a whole record's bytes and flushes when 64 KiB have accumulated.
+    public func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     /// Writes buffered bytes out (call after each record; cheap until 64 KiB accumulate).
     public func endRecord() {
         if buffer.count >= 1 << 16 { flush() }

@@ -27,9 +27,7 @@ public final class CSVRecordReader {
     public let displayName: String
 
     private var file: UnsafeMutablePointer<FILE>?
-    /// The current chunk of the file (owned memory, freed in `deinit`): read through a raw pointer so
-    /// the per-byte loop does no bounds checks, retains or exclusivity checks.
-    private let chunk: UnsafeMutableBufferPointer<UInt8>
+    private var chunk: [UInt8]
     private var chunkCount = 0
     private var position = 0
     private var atEOF = false
@@ -47,22 +45,20 @@ public final class CSVRecordReader {
             throw CSVInputError(file: displayName ?? path, line: nil, message: "cannot open file")
         }
         self.file = handle
-        self.chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(chunkSize, 16))
+        self.chunk = [UInt8](repeating: 0, count: max(chunkSize, 16))
     }
 
     /// Reads from bytes already in memory (tests, small resources).
     public init(bytes: [UInt8], displayName: String) {
         self.displayName = displayName
         self.file = nil
-        self.chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 16))
-        _ = self.chunk.initialize(from: bytes)
+        self.chunk = bytes
         self.chunkCount = bytes.count
         self.atEOF = true
     }
 
     deinit {
         if let file { fclose(file) }
-        chunk.deallocate()
     }
 
     private func refill() {
@@ -70,10 +66,20 @@ public final class CSVRecordReader {
             atEOF = true
             return
         }
-        let count = fread(chunk.baseAddress, 1, chunk.count, file)
+        let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
         chunkCount = count
         position = 0
         if count == 0 { atEOF = true }
+    }
+
+    /// Scanner state carried across chunk boundaries while one record is read.
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    private enum Step {
+        case needMore
+        case record
+        case skipBOM
+        case failure(CSVInputError)
     }
 
     /// Returns the next non-empty record, or nil at end of file.
@@ -81,103 +87,121 @@ public final class CSVRecordReader {
     /// The returned record is valid until the next call. Throws ``CSVInputError`` for an unterminated
     /// quote, a character after a closing quote, a NUL byte, a UTF-16 file, or invalid UTF-8.
     public func next() throws(CSVInputError) -> CSVRecord? {
+        // Work on locals (no class-property access per byte), write them back at the end.
+        var record = CSVRecord()
+        swap(&record, &self.record)
         record.reset()
-        enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
         var state = State.fieldStart
         var recordLine = physicalLine
         var sawAnyByte = false
-        var fieldStartColumn = 1
+        var line = physicalLine
+        var pending = pendingCR
+        var position = self.position
+        defer {
+            self.position = position
+            physicalLine = line
+            pendingCR = pending
+        }
 
         while true {
             if position >= chunkCount {
-                if atEOF || file == nil {
-                    break
-                }
+                if atEOF || file == nil { break }
+                self.position = position
                 refill()
+                position = self.position
                 if chunkCount == 0 { break }
             }
             if !startedFile {
                 startedFile = true
-                if try skipByteOrderMark() { continue }
+                self.position = position
+                if try skipByteOrderMark() { position = self.position; continue }
             }
-            let byte = chunk[position]
-            position += 1
-
-            if pendingCR {
-                pendingCR = false
-                if byte == 0x0A { continue } // \r\n: the \r already ended the line
+            let displayName = self.displayName
+            let count = chunkCount
+            let step: Step = chunk.withUnsafeBufferPointer { bytes in
+                while position < count {
+                    let byte = bytes[position]
+                    position += 1
+                    if pending {
+                        pending = false
+                        if byte == 0x0A { continue } // \r\n: the \r already ended the line
+                    }
+                    switch state {
+                    case .fieldStart, .unquoted:
+                        switch byte {
+                        case 0x2C: // ,
+                            record.endField()
+                            state = .fieldStart
+                            sawAnyByte = true
+                        case 0x0A, 0x0D:
+                            if byte == 0x0D { pending = true }
+                            line += 1
+                            if !sawAnyByte && record.byteCount == 0 && record.fieldCount == 0 {
+                                recordLine = line // empty line: skip
+                                continue
+                            }
+                            record.endField()
+                            return .record
+                        case 0x22 where state == .fieldStart:
+                            state = .quoted
+                            sawAnyByte = true
+                        case 0x00:
+                            return .failure(CSVInputError(file: displayName, line: line, column: "#\(record.fieldCount + 1)",
+                                                          message: "contains a NUL byte; the file is not UTF-8 text"))
+                        default:
+                            record.append(byte)
+                            state = .unquoted
+                            sawAnyByte = true
+                            // Fast path: copy the rest of the unquoted field that is in this chunk in
+                            // one go (up to a comma, line end or NUL; a quote inside an unquoted field
+                            // is ordinary). Checked against this loop by a differential test.
+                            let from = position
+                            while position < count {
+                                let b = bytes[position]
+                                if b == 0x2C || b == 0x0A || b == 0x0D || b == 0x00 { break }
+                                position += 1
+                            }
+                            if position > from { record.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<position])) }
+                        }
+                    case .quoted:
+                        switch byte {
+                        case 0x22: state = .quoteInQuoted
+                        case 0x0A:
+                            line += 1
+                            record.append(byte)
+                        case 0x00:
+                            return .failure(CSVInputError(file: displayName, line: line, column: "#\(record.fieldCount + 1)",
+                                                          message: "contains a NUL byte; the file is not UTF-8 text"))
+                        default:
+                            record.append(byte)
+                        }
+                    case .quoteInQuoted:
+                        switch byte {
+                        case 0x22:
+                            record.append(0x22)
+                            state = .quoted
+                        case 0x2C:
+                            record.endField()
+                            state = .fieldStart
+                        case 0x0A, 0x0D:
+                            if byte == 0x0D { pending = true }
+                            line += 1
+                            record.endField()
+                            return .record
+                        default:
+                            return .failure(CSVInputError(file: displayName, line: recordLine, column: "#\(record.fieldCount + 1)",
+                                                          message: "unexpected character after a closing quote"))
+                        }
+                    }
+                }
+                return .needMore
             }
-
-            switch state {
-            case .fieldStart, .unquoted:
-                switch byte {
-                case 0x2C: // ,
-                    record.endField()
-                    state = .fieldStart
-                    sawAnyByte = true
-                    fieldStartColumn = record.fieldCount + 1
-                case 0x0A, 0x0D: // end of record
-                    if byte == 0x0D { pendingCR = true }
-                    physicalLine += 1
-                    if !sawAnyByte && record.byteCount == 0 && record.fieldCount == 0 {
-                        recordLine = physicalLine // empty line: skip
-                        continue
-                    }
-                    record.endField()
-                    return try finish(line: recordLine)
-                case 0x22 where state == .fieldStart: // opening quote
-                    state = .quoted
-                    sawAnyByte = true
-                case 0x00:
-                    throw CSVInputError(file: displayName, line: physicalLine, column: "#\(fieldStartColumn)",
-                                        message: "contains a NUL byte; the file is not UTF-8 text")
-                default:
-                    record.append(byte)
-                    state = .unquoted
-                    sawAnyByte = true
-                    // Fast path: copy the rest of the unquoted field that is in this chunk in one go
-                    // (up to a comma, line end or NUL; a quote inside an unquoted field is ordinary).
-                    let from = position
-                    var i = from
-                    while i < chunkCount {
-                        let b = chunk[i]
-                        if b == 0x2C || b == 0x0A || b == 0x0D || b == 0x00 { break }
-                        i += 1
-                    }
-                    if i > from { record.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[from..<i])) }
-                    position = i
-                }
-            case .quoted:
-                switch byte {
-                case 0x22:
-                    state = .quoteInQuoted
-                case 0x0A:
-                    physicalLine += 1
-                    record.append(byte)
-                case 0x00:
-                    throw CSVInputError(file: displayName, line: physicalLine, column: "#\(fieldStartColumn)",
-                                        message: "contains a NUL byte; the file is not UTF-8 text")
-                default:
-                    record.append(byte)
-                }
-            case .quoteInQuoted:
-                switch byte {
-                case 0x22:
-                    record.append(0x22)
-                    state = .quoted
-                case 0x2C:
-                    record.endField()
-                    state = .fieldStart
-                    fieldStartColumn = record.fieldCount + 1
-                case 0x0A, 0x0D:
-                    if byte == 0x0D { pendingCR = true }
-                    physicalLine += 1
-                    record.endField()
-                    return try finish(line: recordLine)
-                default:
-                    throw CSVInputError(file: displayName, line: recordLine, column: "#\(record.fieldCount + 1)",
-                                        message: "unexpected character after a closing quote")
-                }
+            switch step {
+            case .needMore, .skipBOM: continue
+            case .record:
+                defer { swap(&record, &self.record) }
+                return try finish(&record, line: recordLine)
+            case let .failure(error): throw error
             }
         }
         // End of input.
@@ -186,13 +210,15 @@ public final class CSVRecordReader {
                                 message: "quoted field is not terminated before the end of the file")
         }
         if !sawAnyByte && record.byteCount == 0 && record.fieldCount == 0 {
+            swap(&record, &self.record)
             return nil
         }
         record.endField()
-        return try finish(line: recordLine)
+        defer { swap(&record, &self.record) }
+        return try finish(&record, line: recordLine)
     }
 
-    private func finish(line: Int) throws(CSVInputError) -> CSVRecord {
+    private func finish(_ record: inout CSVRecord, line: Int) throws(CSVInputError) -> CSVRecord {
         record.line = line
         if record.hasNonASCII {
             for index in 0..<record.fieldCount where !record.isValidUTF8(at: index) {

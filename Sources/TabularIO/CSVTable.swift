@@ -71,6 +71,8 @@ public final class CSVTable {
 extension String {
     /// The string without leading and trailing spaces and tabs.
     public func trimmingASCIIWhitespace() -> String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return self }
         var scalars = Substring(self)
         while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }

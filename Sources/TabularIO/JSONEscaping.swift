@@ -2,38 +2,50 @@
 public enum JSONEscaping {
     /// `value` as a JSON string literal, with quotes: `"a\"b"`.
     public static func quoted(_ value: String) -> String {
-        let sink = ByteSink.memory()
-        write(value, to: sink)
-        return sink.text
+        var bytes: [UInt8] = []
+        append(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Writes `value` as a JSON string literal.
     public static func write(_ value: String, to sink: ByteSink) {
-        sink.write(UInt8(ascii: "\""))
+        var bytes: [UInt8] = []
+        append(value, to: &bytes)
+        sink.write(bytes: bytes)
+    }
+
+    /// Appends `value` as a JSON string literal (quotes included) to `bytes`.
+    public static func append(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { bytes in
-            var start = 0
-            for (i, byte) in bytes.enumerated() {
-                let escape: String?
+        value.withUTF8 { utf8 in
+            var clean = true
+            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
                 switch byte {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case 0x0A: escape = "\\n"
-                case 0x0D: escape = "\\r"
-                case 0x09: escape = "\\t"
+                case 0x22: bytes.append(0x5C); bytes.append(0x22)
+                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
                 case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    escape = "\\u00" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
-                default: escape = nil
-                }
-                if let escape {
-                    if i > start { sink.write(bytes: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
-                    sink.write(escape)
-                    start = i + 1
+                    let hex: StaticString = "0123456789abcdef"
+                    bytes.append(contentsOf: Array("\\u00".utf8))
+                    hex.withUTF8Buffer { digits in
+                        bytes.append(digits[Int(byte >> 4)])
+                        bytes.append(digits[Int(byte & 15)])
+                    }
+                default: bytes.append(byte)
                 }
             }
-            if start < bytes.count { sink.write(bytes: UnsafeBufferPointer(rebasing: bytes[start...])) }
         }
-        sink.write(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import TabularIO
 import Testing
 
-/// The optimized `CSVRecordReader` (a fast path for unquoted fields, raw chunk memory) must read
+/// The `CSVRecordReader` with the fast path for unquoted fields must read
 /// every input exactly as the original did: the same records, lines and fields, or the same error.
 @Suite struct ReaderMatchesTheOriginal {
     enum Outcome: Equatable {

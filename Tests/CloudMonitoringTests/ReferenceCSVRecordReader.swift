@@ -5,8 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-// A verbatim copy of CSVRecordReader as the lead wrote it (commit a193494), renamed: the reference
-// the optimized reader (fast path for unquoted fields, raw chunk memory) is checked against.
+// A verbatim copy of CSVRecordReader as the lead wrote it (main, commit 3f3b007), renamed: the
+// reference the reader with the unquoted-field fast path is checked against.
 /// A streaming RFC 4180 CSV reader that works on bytes, keeps one record in memory at a time and
 /// reports the physical line of every record.
 ///
@@ -75,97 +75,126 @@ final class ReferenceCSVRecordReader {
         if count == 0 { atEOF = true }
     }
 
+    /// Scanner state carried across chunk boundaries while one record is read.
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    private enum Step {
+        case needMore
+        case record
+        case skipBOM
+        case failure(CSVInputError)
+    }
+
     /// Returns the next non-empty record, or nil at end of file.
     ///
     /// The returned record is valid until the next call. Throws ``CSVInputError`` for an unterminated
     /// quote, a character after a closing quote, a NUL byte, a UTF-16 file, or invalid UTF-8.
     func next() throws(CSVInputError) -> ReferenceCSVRecord? {
+        // Work on locals (no class-property access per byte), write them back at the end.
+        var record = ReferenceCSVRecord()
+        swap(&record, &self.record)
         record.reset()
-        enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
         var state = State.fieldStart
         var recordLine = physicalLine
         var sawAnyByte = false
-        var fieldStartColumn = 1
+        var line = physicalLine
+        var pending = pendingCR
+        var position = self.position
+        defer {
+            self.position = position
+            physicalLine = line
+            pendingCR = pending
+        }
 
         while true {
             if position >= chunkCount {
-                if atEOF || file == nil {
-                    break
-                }
+                if atEOF || file == nil { break }
+                self.position = position
                 refill()
+                position = self.position
                 if chunkCount == 0 { break }
             }
             if !startedFile {
                 startedFile = true
-                if try skipByteOrderMark() { continue }
+                self.position = position
+                if try skipByteOrderMark() { position = self.position; continue }
             }
-            let byte = chunk[position]
-            position += 1
-
-            if pendingCR {
-                pendingCR = false
-                if byte == 0x0A { continue } // \r\n: the \r already ended the line
-            }
-
-            switch state {
-            case .fieldStart, .unquoted:
-                switch byte {
-                case 0x2C: // ,
-                    record.endField()
-                    state = .fieldStart
-                    sawAnyByte = true
-                    fieldStartColumn = record.fieldCount + 1
-                case 0x0A, 0x0D: // end of record
-                    if byte == 0x0D { pendingCR = true }
-                    physicalLine += 1
-                    if !sawAnyByte && record.byteCount == 0 && record.fieldCount == 0 {
-                        recordLine = physicalLine // empty line: skip
-                        continue
+            let displayName = self.displayName
+            let count = chunkCount
+            let step: Step = chunk.withUnsafeBufferPointer { bytes in
+                while position < count {
+                    let byte = bytes[position]
+                    position += 1
+                    if pending {
+                        pending = false
+                        if byte == 0x0A { continue } // \r\n: the \r already ended the line
                     }
-                    record.endField()
-                    return try finish(line: recordLine)
-                case 0x22 where state == .fieldStart: // opening quote
-                    state = .quoted
-                    sawAnyByte = true
-                case 0x00:
-                    throw CSVInputError(file: displayName, line: physicalLine, column: "#\(fieldStartColumn)",
-                                        message: "contains a NUL byte; the file is not UTF-8 text")
-                default:
-                    record.append(byte)
-                    state = .unquoted
-                    sawAnyByte = true
+                    switch state {
+                    case .fieldStart, .unquoted:
+                        switch byte {
+                        case 0x2C: // ,
+                            record.endField()
+                            state = .fieldStart
+                            sawAnyByte = true
+                        case 0x0A, 0x0D:
+                            if byte == 0x0D { pending = true }
+                            line += 1
+                            if !sawAnyByte && record.byteCount == 0 && record.fieldCount == 0 {
+                                recordLine = line // empty line: skip
+                                continue
+                            }
+                            record.endField()
+                            return .record
+                        case 0x22 where state == .fieldStart:
+                            state = .quoted
+                            sawAnyByte = true
+                        case 0x00:
+                            return .failure(CSVInputError(file: displayName, line: line, column: "#\(record.fieldCount + 1)",
+                                                          message: "contains a NUL byte; the file is not UTF-8 text"))
+                        default:
+                            record.append(byte)
+                            state = .unquoted
+                            sawAnyByte = true
+                        }
+                    case .quoted:
+                        switch byte {
+                        case 0x22: state = .quoteInQuoted
+                        case 0x0A:
+                            line += 1
+                            record.append(byte)
+                        case 0x00:
+                            return .failure(CSVInputError(file: displayName, line: line, column: "#\(record.fieldCount + 1)",
+                                                          message: "contains a NUL byte; the file is not UTF-8 text"))
+                        default:
+                            record.append(byte)
+                        }
+                    case .quoteInQuoted:
+                        switch byte {
+                        case 0x22:
+                            record.append(0x22)
+                            state = .quoted
+                        case 0x2C:
+                            record.endField()
+                            state = .fieldStart
+                        case 0x0A, 0x0D:
+                            if byte == 0x0D { pending = true }
+                            line += 1
+                            record.endField()
+                            return .record
+                        default:
+                            return .failure(CSVInputError(file: displayName, line: recordLine, column: "#\(record.fieldCount + 1)",
+                                                          message: "unexpected character after a closing quote"))
+                        }
+                    }
                 }
-            case .quoted:
-                switch byte {
-                case 0x22:
-                    state = .quoteInQuoted
-                case 0x0A:
-                    physicalLine += 1
-                    record.append(byte)
-                case 0x00:
-                    throw CSVInputError(file: displayName, line: physicalLine, column: "#\(fieldStartColumn)",
-                                        message: "contains a NUL byte; the file is not UTF-8 text")
-                default:
-                    record.append(byte)
-                }
-            case .quoteInQuoted:
-                switch byte {
-                case 0x22:
-                    record.append(0x22)
-                    state = .quoted
-                case 0x2C:
-                    record.endField()
-                    state = .fieldStart
-                    fieldStartColumn = record.fieldCount + 1
-                case 0x0A, 0x0D:
-                    if byte == 0x0D { pendingCR = true }
-                    physicalLine += 1
-                    record.endField()
-                    return try finish(line: recordLine)
-                default:
-                    throw CSVInputError(file: displayName, line: recordLine, column: "#\(record.fieldCount + 1)",
-                                        message: "unexpected character after a closing quote")
-                }
+                return .needMore
+            }
+            switch step {
+            case .needMore, .skipBOM: continue
+            case .record:
+                defer { swap(&record, &self.record) }
+                return try finish(&record, line: recordLine)
+            case let .failure(error): throw error
             }
         }
         // End of input.
@@ -174,13 +203,15 @@ final class ReferenceCSVRecordReader {
                                 message: "quoted field is not terminated before the end of the file")
         }
         if !sawAnyByte && record.byteCount == 0 && record.fieldCount == 0 {
+            swap(&record, &self.record)
             return nil
         }
         record.endField()
-        return try finish(line: recordLine)
+        defer { swap(&record, &self.record) }
+        return try finish(&record, line: recordLine)
     }
 
-    private func finish(line: Int) throws(CSVInputError) -> ReferenceCSVRecord {
+    private func finish(_ record: inout ReferenceCSVRecord, line: Int) throws(CSVInputError) -> ReferenceCSVRecord {
         record.line = line
         if record.hasNonASCII {
             for index in 0..<record.fieldCount where !record.isValidUTF8(at: index) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ComputeMetrics
 import DiffusionRules
+import RuleData
 import Screening
 import TabularIO
 
@@ -51,6 +52,15 @@ struct ClassifyChipCommand: ParsableCommand {
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var formatOption: FormatOption
 
+    /// Sources of the figures given on the command line.
+    private var commandLineSources: [String: String] {
+        var sources = ["tpp": "command line (--tpp)", "datacenter": consumer ? "command line (--consumer)" : "default: designed for datacenters (no --consumer)"]
+        if dieArea != nil { sources["die_area_mm2"] = "command line (--die-area)" }
+        if interconnect != nil { sources["interconnect_gbps"] = "command line (--interconnect)" }
+        if dramBandwidth != nil { sources["dram_bandwidth_gbps"] = "command line (--dram-bandwidth)" }
+        return sources
+    }
+
     func validate() throws {
         let modes = [name != nil, all, tpp != nil].filter { $0 }.count
         if modes != 1 { throw ValidationError("give exactly one of NAME, --all or --tpp") }
@@ -59,27 +69,36 @@ struct ClassifyChipCommand: ParsableCommand {
     }
 
     func run() throws {
-        var context = try RuleContext.load()
-        let regime = try context.compile(regimeOption.regime)
+        // Built-in regimes classify without country data (a quicker start); a pack needs the full book.
+        var book = try RuleBookLoader.loadForClassification()
+        var regimeID = regimeOption.regime
+        if book.regimes[regimeID] == nil {
+            var context = try RuleContext.load()
+            regimeID = try context.regimeID(regimeID)
+            book = context.book
+        }
         let day = try asOf.day()
         var chips: [ChipSpec]
         if all {
-            chips = context.book.catalog.chips
+            chips = book.catalog.chips
         } else if let name {
-            chips = [try context.book.catalog.lookup(name)]
+            chips = [try book.catalog.lookup(name)]
         } else {
             chips = [ChipSpec(name: "uncatalogued chip", tpp: TPP(tpp ?? 0), dieAreaMM2: dieArea, datacenter: !consumer,
                               interconnectGBps: interconnect, dramBandwidthGBps: dramBandwidth,
-                              sources: ["tpp": "command line"])]
+                              sources: commandLineSources)]
         }
-        let results = chips.map { ChipClassification(chip: $0, result: regime.classify($0, on: day), h100: context.book.h100) }
+        var layers: [String] = []
+        var results: [ChipClassification] = []
+        for chip in chips {
+            let (result, applied) = try book.classify(chip, regime: regimeID, on: day)
+            layers = applied
+            results.append(ChipClassification(chip: chip, result: result, h100: book.h100))
+        }
         let sink = ByteSink.standardOutput()
-        let layers = regime.layerIDs(on: day)
         switch formatOption.format {
-        case .jsonl:
-            for result in results { sink.write(result.json(regime: regime.id, day: day, layers: layers) + "\n"); sink.endRecord() }
-        case .json:
-            sink.write("[\n" + results.map { $0.json(regime: regime.id, day: day, layers: layers) }.joined(separator: ",\n") + "\n]\n")
+        case .jsonl, .json:
+            formatOption.writeJSON(results.map { $0.json(regime: regimeID, day: day, layers: layers) }, to: sink)
         case .csv:
             sink.write("name,eccn,prong,tpp,die_area_mm2,performance_density,h100_equivalents,datacenter,warnings\n")
             for r in results {
@@ -90,14 +109,14 @@ struct ClassifyChipCommand: ParsableCommand {
             }
         case .table:
             if results.count == 1 {
-                sink.write(results[0].text(regime: regime.id, day: day, layers: layers))
+                sink.write(results[0].text(regime: regimeID, day: day, layers: layers))
             } else {
                 var table = TextTable(header: ["NAME", "ECCN", "PRONG", "TPP", "PD", "H100E", "DATACENTER"], rightAligned: [3, 4, 5])
                 for r in results {
                     table.add([r.chip.name, r.result.eccn, r.result.prong ?? "-", r.chip.tpp?.description ?? "?", r.density.isEmpty ? "?" : r.density,
                                r.h100e.isEmpty ? "?" : r.h100e, r.chip.datacenter.map { $0 ? "yes" : "no" } ?? "?"])
                 }
-                sink.write("Classification under \(regime.id) on \(day) (layers: \(layers.joined(separator: ", ")))\n")
+                sink.write("Classification under \(regimeID) on \(day) (layers: \(layers.joined(separator: ", ")))\n")
                 sink.write(table.render())
             }
         }

@@ -138,7 +138,7 @@ enum WeightsText {
         for obligation in d.obligations {
             lines.append("  OBLIGATION (\(obligation.citation)\(obligation.appliesFrom.map { "; from \($0)" } ?? "")): \(obligation.text)")
         }
-        let own = d.reasons.filter { !d.classification.reasons.contains($0) }
+        let own = d.reasons.filter { r in !d.classification.reasons.contains { $0.code == r.code && $0.text == r.text } }
         lines += own.map { "  - \($0.text) [\($0.citation)]" }
         let extra = d.warnings.filter { !d.classification.warnings.contains($0) }
         lines += extra.map { "  warning: \($0)" }
