@@ -88,7 +88,7 @@ public final class CSVRecordReader {
     /// quote, a character after a closing quote, a NUL byte, a UTF-16 file, or invalid UTF-8.
     public func next() throws(CSVInputError) -> CSVRecord? {
         // Work on locals (no class-property access per byte), write them back at the end.
-        var record = CSVRecord()
+        var record = CSVRecord(unreserved: ())   // empty arrays: no allocation per call
         swap(&record, &self.record)
         record.reset()
         var state = State.fieldStart
@@ -260,6 +260,9 @@ public struct CSVRecord {
         bytes.reserveCapacity(512)
         ends.reserveCapacity(32)
     }
+
+    /// A placeholder that allocates nothing (swapped in while the reader fills the real record).
+    init(unreserved: Void) {}
 
     /// Number of fields.
     public var fieldCount: Int { ends.count }
