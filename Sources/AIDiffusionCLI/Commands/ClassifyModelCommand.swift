@@ -160,6 +160,9 @@ struct ClassifyModelCommand: ParsableCommand {
             }
             subject = fromEpoch
             if let published { subject.published = published }
+            if let day = try? asOf.day(), record.publicationDate > day {
+                subject.notes.append("Epoch lists \(record.name) as published on \(record.publicationDate), after \(day)")
+            }
             estimates = [fromEpoch.base.map { $0.operations.adding(fromEpoch.training) } ?? fromEpoch.training]
         } else {
             var own = estimates.first
