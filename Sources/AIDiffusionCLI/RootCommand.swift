@@ -21,7 +21,9 @@ public struct AIDiffusion: ParsableCommand {
         """,
         subcommands: [
             ScreenCommand.self,
+            ScreenWeightsCommand.self,
             ClassifyCommand.self,
+            CloudCommand.self,
             RulesCommand.self,
             LedgerCommand.self,
             CatalogCommand.self,

@@ -9,7 +9,7 @@ struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
         abstract: "Classify items under the rules in force on a date.",
-        subcommands: [ClassifyChipCommand.self]
+        subcommands: [ClassifyChipCommand.self, ClassifyModelCommand.self]
     )
 }
 
