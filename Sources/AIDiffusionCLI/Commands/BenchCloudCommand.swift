@@ -33,7 +33,7 @@ struct BenchCloudCommand: ParsableCommand {
         var times: [Double] = []
         var peakKB = 0
         for _ in 0..<max(1, runs) {
-            let (seconds, kb) = try Self.timeChild(executable, ["cloud", "report", path, "--format", "json", "--as-of", "2024-12-01"])
+            let (seconds, kb) = try timeChildProcess(executable, ["cloud", "report", path, "--format", "json", "--as-of", "2024-12-01"])
             times.append(seconds)
             peakKB = max(peakKB, kb)
         }
@@ -49,23 +49,5 @@ struct BenchCloudCommand: ParsableCommand {
         print("bench cloud: \(records) synthetic usage records (seed \(seed)), \(bytes / 1_000_000) MB CSV written in \(String(format: "%.1f", writeSeconds)) s")
         print("  runs: \(times.map { String(format: "%.2f s", $0) }.joined(separator: ", "))")
         print(table.render(), terminator: "")
-    }
-
-    /// Wall time and peak RSS (KiB, largest child so far) of a child process with stdout to /dev/null.
-    static func timeChild(_ executable: String, _ arguments: [String]) throws -> (Double, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        let start = DispatchTime.now().uptimeNanoseconds
-        try process.run()
-        process.waitUntilExit()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        guard process.terminationStatus == 0 else {
-            throw InputError("benchmark child `\(arguments.joined(separator: " "))` failed with status \(process.terminationStatus)")
-        }
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        return (seconds, Int(usage.ru_maxrss))
     }
 }

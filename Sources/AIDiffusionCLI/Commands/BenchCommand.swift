@@ -47,12 +47,12 @@ struct BenchScreenCommand: ParsableCommand {
         // reports it includes what it shared with this process before exec.
         // 1. End to end in a child process: CSV -> JSONL to /dev/null.
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let (e2eSeconds, peakKB) = try timeChild(executable, ["screen", csvPath, "--regime", regime, "--format", "jsonl"])
+        let (e2eSeconds, peakKB) = try timeChildProcess(executable, ["screen", csvPath, "--regime", regime, "--format", "jsonl"])
         let e2eRate = Double(rows) / e2eSeconds
 
         // 2. Cold start of classify chip H100 (median).
         var times: [Double] = []
-        for _ in 0..<max(1, coldRuns) { times.append(try timeChild(executable, ["classify", "chip", "H100"]).0) }
+        for _ in 0..<max(1, coldRuns) { times.append(try timeChildProcess(executable, ["classify", "chip", "H100"]).0) }
         times.sort()
         let coldMS = times[times.count / 2] * 1000
 
@@ -74,23 +74,5 @@ struct BenchScreenCommand: ParsableCommand {
         print("bench screen: \(rows) synthetic rows (seed \(seed)), regime \(compiled.id); \(licences) need a licence")
         print("  in memory: \(String(format: "%.3f", memorySeconds)) s; end to end: \(String(format: "%.3f", e2eSeconds)) s")
         print(table.render(), terminator: "")
-    }
-
-    /// Wall time and peak RSS (KiB, largest child so far) of a child process with stdout to /dev/null.
-    private func timeChild(_ executable: String, _ arguments: [String]) throws -> (Double, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        let start = DispatchTime.now().uptimeNanoseconds
-        try process.run()
-        process.waitUntilExit()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        guard process.terminationStatus == 0 else {
-            throw InputError("benchmark child `\(arguments.joined(separator: " "))` failed with status \(process.terminationStatus)")
-        }
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        return (seconds, Int(usage.ru_maxrss))
     }
 }
