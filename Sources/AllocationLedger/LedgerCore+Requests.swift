@@ -78,8 +78,11 @@ extension LedgerCore {
                 firstInBatch[key] = result
                 results.append(result)
             }
-            try appender.flush()
-            try Self.apply(session, moves)
+            do {
+                try session.appendAndApply(appender.events, movements: moves)
+            } catch let refused as CapRefused {
+                throw LedgerError("the store refused the change (nothing recorded): \(refused.detail)")
+            }
             return results
         }
     }

@@ -92,6 +92,7 @@ protocol LedgerSession {
     /// when a movement carries one). The CHECK constraint `used + reserved <= limit` makes the store
     /// refuse an over-issue: the backend throws ``CapRefused``.
     func applyMovements(_ movements: [Movement]) throws
+    func appendAndApply(_ events: [StoredEvent], movements: [Movement]) throws
     /// A cap's movements in chain order, with their events' time and kind (history).
     func movements(cap: String) throws -> [(movement: Movement, recordedAt: String, kind: String)]
     func allMovements() throws -> [Movement]
@@ -111,6 +112,17 @@ protocol LedgerSession {
 
     func insertReceipts(_ receipts: [(seq: Int64, runID: Int64, text: String)]) throws
     func receipts(run: Int64?) throws -> [String]
+}
+
+extension LedgerSession {
+    /// Appends events, moves the chain head to the last one and applies movements. PostgreSQL does
+    /// it in one statement (one round trip); this default runs the three steps.
+    func appendAndApply(_ events: [StoredEvent], movements: [Movement]) throws {
+        guard let last = events.last else { return try applyMovements(movements) }
+        try appendEvents(events)
+        try setHead(seq: last.seq, hash: last.hash)
+        if !movements.isEmpty { try applyMovements(movements) }
+    }
 }
 
 /// The store refused a movement: a cap's CHECK constraint would be broken.

@@ -168,9 +168,28 @@ enum PostgresValue {
 /// Creating and dropping databases on a server (tests and `bench ledger` use throwaway ones).
 public enum PostgresAdmin {
     /// Runs one statement outside a transaction on the database of `url` (e.g. `CREATE DATABASE x`).
-    /// Several statements separated by `;` run in one implicit transaction (simple query protocol).
+    /// Statements separated by `;` (outside quotes) run one after another on one connection.
     public static func execute(url: String, _ sql: String) throws {
-        try withConnection(url) { connection, _ in _ = try connection.simpleQuery(sql).wait() }
+        try withConnection(url) { connection, logger in
+            for statement in split(sql) {
+                _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait()
+            }
+        }
+    }
+
+    static func split(_ sql: String) -> [String] {
+        var statements: [String] = [], current = "", quoted = false
+        for character in sql {
+            if character == "'" { quoted.toggle() }
+            if character == ";" && !quoted {
+                statements.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        statements.append(current)
+        return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 
     /// Runs one statement and returns the first column of each row as text.

@@ -110,30 +110,47 @@ final class PostgresSession: LedgerSession {
     }
 
     func applyMovements(_ movements: [Movement]) throws {
-        guard !movements.isEmpty else { return }
-        try run("""
-            INSERT INTO movements (event_seq, cap, used_milli, reserved_milli, limit_milli)
-            SELECT s, c, u, r, NULLIF(l, -1) FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) AS x(s, c, u, r, l)
-            """, [.ints(movements.map(\.seq)), .texts(movements.map(\.cap)), .ints(movements.map(\.usedMilli)),
-                  .ints(movements.map(\.reservedMilli)), .ints(movements.map { $0.limitMilli ?? -1 })])
+        try appendAndApply([], movements: movements)
+    }
+
+    /// Events, chain head, movements and caps in one statement (data-modifying CTEs): one round
+    /// trip per batch. Existing caps are UPDATEd (a negative delta on an upsert's candidate row
+    /// would trip the CHECK before conflict handling) and new ones INSERTed; all parts see the
+    /// same snapshot, taken under the chain-head lock, and foreign keys are checked at its end.
+    func appendAndApply(_ events: [StoredEvent], movements: [Movement]) throws {
+        guard !events.isEmpty || !movements.isEmpty else { return }
         let totals = CapTotals.aggregate(movements)
-        let binds: [PostgresValue] = [.texts(totals.map(\.cap)), .texts(totals.map(\.kind)), .texts(totals.map { $0.party ?? "" }),
-                                      .texts(totals.map { $0.country ?? "" }), .ints(totals.map { $0.year.map(Int64.init) ?? -1 }),
-                                      .ints(totals.map { $0.limitMilli ?? -1 }), .ints(totals.map(\.usedMilli)),
-                                      .ints(totals.map(\.reservedMilli)), .ints(totals.map(\.debitCount))]
-        let rows = "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[]) AS x(c, k, p, co, y, l, u, r, d)"
-        // UPDATE existing caps (a negative delta on an upsert's candidate row would trip the CHECK
-        // before conflict handling), then INSERT the new ones; writers are serialized on chain_head.
+        var binds: [PostgresValue] = [
+            .ints(events.map(\.seq)), .ints(events.map { $0.runID ?? -1 }), .texts(events.map(\.kind)), .texts(events.map(\.key)),
+            .texts(events.map(\.recordedAt)), .texts(events.map(\.body)), .texts(events.map(\.prevHash)), .texts(events.map(\.hash)),
+            .ints(movements.map(\.seq)), .texts(movements.map(\.cap)), .ints(movements.map(\.usedMilli)),
+            .ints(movements.map(\.reservedMilli)), .ints(movements.map { $0.limitMilli ?? -1 }),
+            .texts(totals.map(\.cap)), .texts(totals.map(\.kind)), .texts(totals.map { $0.party ?? "" }),
+            .texts(totals.map { $0.country ?? "" }), .ints(totals.map { $0.year.map(Int64.init) ?? -1 }),
+            .ints(totals.map { $0.limitMilli ?? -1 }), .ints(totals.map(\.usedMilli)), .ints(totals.map(\.reservedMilli)),
+            .ints(totals.map(\.debitCount)),
+        ]
+        let head = try events.last.map { ($0.seq, $0.hash) } ?? self.head()
+        binds += [.int(head.0), .text(head.1)]
+        let capRows = "unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[]) AS x(c, k, p, co, y, l, u, r, d)"
         try run("""
-            UPDATE caps SET used_milli = caps.used_milli + x.u, reserved_milli = caps.reserved_milli + x.r,
-                debit_count = caps.debit_count + x.d, limit_milli = COALESCE(NULLIF(x.l, -1), caps.limit_milli)
-            FROM \(rows) WHERE caps.cap = x.c
-            """, binds)
-        try run("""
+            WITH new_events AS (
+                INSERT INTO events (\(Self.eventColumns))
+                SELECT s, NULLIF(r, -1), k, i, t, b, p, h
+                FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS e(s, r, k, i, t, b, p, h)),
+            new_head AS (UPDATE chain_head SET seq = $23, hash = $24 WHERE id = 1),
+            new_movements AS (
+                INSERT INTO movements (event_seq, cap, used_milli, reserved_milli, limit_milli)
+                SELECT s, c, u, r, NULLIF(l, -1) FROM unnest($9::bigint[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[]) AS m(s, c, u, r, l)),
+            updated_caps AS (
+                UPDATE caps SET used_milli = caps.used_milli + x.u, reserved_milli = caps.reserved_milli + x.r,
+                    debit_count = caps.debit_count + x.d, limit_milli = COALESCE(NULLIF(x.l, -1), caps.limit_milli)
+                FROM \(capRows) WHERE caps.cap = x.c)
             INSERT INTO caps (cap, kind, party, country, year, limit_milli, used_milli, reserved_milli, debit_count)
-            SELECT c, k, NULLIF(p, ''), NULLIF(co, ''), NULLIF(y, -1), NULLIF(l, -1), u, r, d FROM \(rows)
+            SELECT c, k, NULLIF(p, ''), NULLIF(co, ''), NULLIF(y, -1), NULLIF(l, -1), u, r, d FROM \(capRows)
             WHERE NOT EXISTS (SELECT 1 FROM caps WHERE caps.cap = x.c)
             """, binds)
+        lockedHead = head
     }
 
     func movements(cap: String) throws -> [(movement: Movement, recordedAt: String, kind: String)] {
