@@ -53,28 +53,25 @@ enum EventBody {
         var recordedAt: String
         var moves: [Movement] = []
         var installedBase: BaseRow?
-        var object: [String: Any]
+        var object: EventJSON
     }
 
     /// Parses a body; nil when it is not the JSON this tool writes.
     static func parse(_ body: String, seq: Int64) -> Parsed? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-              let type = object["type"] as? String, let recordedAt = object["recorded_at"] as? String else { return nil }
+        guard let object = EventJSON.parse(body), let type = object["type"]?.string,
+              let recordedAt = object["recorded_at"]?.string, let moves = object["moves"]?.array else { return nil }
         var parsed = Parsed(type: type, recordedAt: recordedAt, object: object)
-        guard let moves = object["moves"] as? [[String: Any]] else { return nil }
         for item in moves {
-            guard let cap = item["cap"] as? String, let kind = item["kind"] as? String,
-                  let used = (item["used_milli"] as? NSNumber)?.int64Value,
-                  let reserved = (item["reserved_milli"] as? NSNumber)?.int64Value else { return nil }
-            parsed.moves.append(Movement(seq: seq, cap: cap, kind: kind, party: item["party"] as? String,
-                                         country: item["country"] as? String, year: (item["year"] as? NSNumber)?.intValue,
-                                         usedMilli: used, reservedMilli: reserved,
-                                         limitMilli: (item["limit_milli"] as? NSNumber)?.int64Value))
+            guard let cap = item["cap"]?.string, let kind = item["kind"]?.string,
+                  let used = item["used_milli"]?.int, let reserved = item["reserved_milli"]?.int else { return nil }
+            parsed.moves.append(Movement(seq: seq, cap: cap, kind: kind, party: item["party"]?.string,
+                                         country: item["country"]?.string, year: item["year"]?.int.map { Int($0) },
+                                         usedMilli: used, reservedMilli: reserved, limitMilli: item["limit_milli"]?.int))
         }
-        if let base = object["installed_base"] as? [String: Any] {
-            guard let holder = base["holder"] as? String, let country = base["country"] as? String,
-                  let milli = (base["tpp_milli"] as? NSNumber)?.int64Value else { return nil }
-            parsed.installedBase = BaseRow(seq: seq, holder: holder, country: country, milli: milli, asOf: base["as_of"] as? String)
+        if let base = object["installed_base"], !base.isNull {
+            guard let holder = base["holder"]?.string, let country = base["country"]?.string,
+                  let milli = base["tpp_milli"]?.int else { return nil }
+            parsed.installedBase = BaseRow(seq: seq, holder: holder, country: country, milli: milli, asOf: base["as_of"]?.string)
         }
         return parsed
     }

@@ -43,11 +43,10 @@ extension LedgerCore {
 
     /// Result of an earlier submission, from its stored event.
     static func storedResult(_ event: StoredEvent, key: String) throws -> DebitResult {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any],
-              let granted = object["granted"] as? Bool else {
+        guard let object = EventJSON.parse(event.body), let granted = object["granted"]?.bool else {
             throw LedgerError("ledger event \(event.seq) is unreadable; run `ledger verify`")
         }
-        return DebitResult(key: key, granted: granted, reason: object["reason"] as? String, sequence: event.seq, replayed: true)
+        return DebitResult(key: key, granted: granted, reason: object["reason"]?.string, sequence: event.seq, replayed: true)
     }
 
     public func debit(_ requests: [DebitRequest], at time: String, limits: CapLimitLookup) throws -> [DebitResult] {

@@ -45,11 +45,11 @@ extension LedgerCore {
                 if let base = parsed.installedBase { bases.append(Self.line(base)) }
                 switch parsed.type {
                 case "reserve":
-                    if let key = parsed.object["key"] as? String {
-                        reservations[key] = (parsed.object["granted"] as? Bool) == true ? "reserved" : "refused"
+                    if let key = parsed.object["key"]?.string {
+                        reservations[key] = parsed.object["granted"]?.bool == true ? "reserved" : "refused"
                     }
                 case "grant", "deny", "expire":
-                    if let id = parsed.object["reservation"] as? String {
+                    if let id = parsed.object["reservation"]?.string {
                         reservations[id] = ["grant": "granted", "deny": "denied", "expire": "expired"][parsed.type]
                     }
                 case "determination":
