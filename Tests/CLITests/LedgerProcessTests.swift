@@ -115,27 +115,52 @@ struct LedgerProcessTests {
         var printed = Set<String>()
         var killedMidway = 0
         let perRun = 600, batch = 40
+        var screenFiles: [(run: Int, sha: String, rows: Int, out: String)] = []
         for run in 0..<100 {
-            var csv = "key,cap,tpp\n"
-            for i in 0..<perRun { csv += "c\(run)-\(i),lpp/P\(run % 7)/2026,1\n" }
-            let file = directory.appendingPathComponent("c\(run).csv").path
-            try csv.write(toFile: file, atomically: true, encoding: .utf8)
+            let process: Process
             let out = directory.appendingPathComponent("c\(run).out").path
-            let process = try spawn(["ledger", "debit", file, "--batch", String(batch), "--format", "csv", "--as-of", "2026-06-01",
+            if run % 5 == 4 {
+                // Every fifth kill lands on `screen --commit`: one transaction of 50 determinations with receipts.
+                var csv = "id,date,item,quantity,destination,consignee,consignee_hq\n"
+                for i in 0..<50 { csv += "S\(run)-\(i),2025-06-01,H100,\(1 + i % 20),IN,Crash Co \(run),IN\n" }
+                let file = directory.appendingPathComponent("s\(run).csv").path
+                try csv.write(toFile: file, atomically: true, encoding: .utf8)
+                screenFiles.append((run, try Digest.sha256Hex(fileAt: file), 50, out))
+                process = try spawn(["screen", file, "--regime", "ai-diffusion-2025", "--commit", "--format", "jsonl",
                                      "--ledger", location, "--signing-key", key], stdout: out)
+            } else {
+                var csv = "key,cap,tpp\n"
+                for i in 0..<perRun { csv += "c\(run)-\(i),lpp/P\(run % 7)/2026,1\n" }
+                let file = directory.appendingPathComponent("c\(run).csv").path
+                try csv.write(toFile: file, atomically: true, encoding: .utf8)
+                process = try spawn(["ledger", "debit", file, "--batch", String(batch), "--format", "csv", "--as-of", "2026-06-01",
+                                     "--ledger", location, "--signing-key", key], stdout: out)
+            }
             usleep(UInt32(100_000 + random.next() % 700_000))   // 0.1 to 0.8 s: start-up, mid-run or done
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             if process.terminationReason == .uncaughtSignal { killedMidway += 1 }
-            for line in try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst() {
-                printed.insert(String(line.split(separator: ",")[0]))
+            if run % 5 != 4 {
+                for line in try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst() {
+                    printed.insert(String(line.split(separator: ",")[0]))
+                }
             }
         }
-        let recorded = Set(try backend.strings(location, "SELECT idempotency_key FROM events").map { String($0.dropFirst("debit/".count)) })
+        let keys = try backend.strings(location, "SELECT idempotency_key FROM events")
+        // A screen run is whole or absent; one that printed its determinations (after committing) is whole.
+        for file in screenFiles {
+            let count = keys.filter { $0.hasPrefix(file.sha + "/") }.count
+            #expect(count == 0 || count == file.rows, "screen run \(file.run): \(count) of \(file.rows) rows recorded")
+            let printedRows = try String(contentsOfFile: file.out, encoding: .utf8).split(separator: "\n").count
+            if printedRows == file.rows { #expect(count == file.rows, "screen run \(file.run) printed its results but is not in the ledger") }
+        }
+        #expect(try backend.strings(location, "SELECT CAST(COUNT(*) AS TEXT) FROM receipts")[0]
+                == String(keys.filter { !$0.hasPrefix("debit/") }.count))
+        let recorded = Set(keys.filter { $0.hasPrefix("debit/") }.map { String($0.dropFirst("debit/".count)) })
         // Every result a process printed (after its transaction committed) is in the ledger.
         #expect(printed.subtracting(recorded).isEmpty)
         // Each run's transactions are whole and in order: a prefix of whole batches.
-        for run in 0..<100 {
+        for run in 0..<100 where run % 5 != 4 {
             let count = (0..<perRun).filter { recorded.contains("c\(run)-\($0)") }.count
             #expect(count % batch == 0, "run \(run): \(count) debits recorded, not whole batches")
             #expect((0..<count).allSatisfy { recorded.contains("c\(run)-\($0)") })
@@ -143,7 +168,7 @@ struct LedgerProcessTests {
         #expect(killedMidway >= 20, "too few kills landed while the process ran (\(killedMidway))")
         let report = try Ledgers.open(location, create: false, signingKey: key).verify()
         #expect(report.ok, "\(report.problems.prefix(3))")
-        let used = try backend.strings(location, "SELECT CAST(SUM(used_milli) AS TEXT) FROM caps")[0]
+        let used = try backend.strings(location, "SELECT CAST(SUM(used_milli) AS TEXT) FROM caps WHERE cap LIKE 'lpp/P_/2026'")[0]
         #expect(Int64(used) ?? 0 == Int64(recorded.count) * 1000)
     }
 }
