@@ -52,10 +52,14 @@ extension LedgerCore {
     public func debit(_ requests: [DebitRequest], at time: String, limits: CapLimitLookup) throws -> [DebitResult] {
         for request in requests { try Self.validate(key: request.key, debits: request.debits, what: "debit") }
         return try backend.write { session in
-            _ = try Self.expireDue(session, at: time)
-            let existing = Dictionary(try session.events(keys: requests.map { "debit/\($0.key)" }).map { ($0.key, $0) },
-                                      uniquingKeysWith: { a, _ in a })
-            var caps = try session.caps(Array(Set(requests.flatMap { $0.debits.map(\.cap.name) })))
+            let keys = requests.map { "debit/\($0.key)" }, names = Array(Set(requests.flatMap { $0.debits.map(\.cap.name) }))
+            var context = try session.debitContext(keys: keys, caps: names, at: time)
+            if context.due > 0 {
+                _ = try Self.expireDue(session, at: time)
+                context = try session.debitContext(keys: keys, caps: names, at: time)
+            }
+            let existing = Dictionary(context.events.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            var caps = context.caps
             var appender = try Appender(session)
             var moves: [Movement] = []
             var results: [DebitResult] = []

@@ -93,6 +93,7 @@ protocol LedgerSession {
     /// refuse an over-issue: the backend throws ``CapRefused``.
     func applyMovements(_ movements: [Movement]) throws
     func appendAndApply(_ events: [StoredEvent], movements: [Movement]) throws
+    func debitContext(keys: [String], caps names: [String], at time: String) throws -> (events: [StoredEvent], caps: [String: CapRow], due: Int)
     /// A cap's movements in chain order, with their events' time and kind (history).
     func movements(cap: String) throws -> [(movement: Movement, recordedAt: String, kind: String)]
     func allMovements() throws -> [Movement]
@@ -115,6 +116,12 @@ protocol LedgerSession {
 }
 
 extension LedgerSession {
+    /// What a batch of debits is decided on: stored events of its keys, its caps, and how many
+    /// reservations are due to expire at `time`. PostgreSQL reads all three in one statement.
+    func debitContext(keys: [String], caps names: [String], at time: String) throws -> (events: [StoredEvent], caps: [String: CapRow], due: Int) {
+        (try events(keys: keys), try caps(names), try expiredReservations(at: time).count)
+    }
+
     /// Appends events, moves the chain head to the last one and applies movements. PostgreSQL does
     /// it in one statement (one round trip); this default runs the three steps.
     func appendAndApply(_ events: [StoredEvent], movements: [Movement]) throws {

@@ -95,6 +95,29 @@ final class PostgresSession: LedgerSession {
                       usedMilli: used, reservedMilli: reserved, debitCount: count)
     }
 
+    func debitContext(keys: [String], caps names: [String], at time: String) throws -> (events: [StoredEvent], caps: [String: CapRow], due: Int) {
+        let rows = try run("""
+            SELECT 0, NULL::text, NULL::text, NULL::text, NULL::text, count(*)::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint
+                FROM reservations WHERE state = 'reserved' AND expires_at <= $3
+            UNION ALL
+            SELECT 1, idempotency_key, body, kind, recorded_at, seq, run_id, NULL, NULL, NULL FROM events WHERE idempotency_key = ANY($1)
+            UNION ALL
+            SELECT 2, cap, kind, party, country, year, limit_milli, used_milli, reserved_milli, debit_count FROM caps WHERE cap = ANY($2)
+            """, [.texts(keys), .texts(names), .text(time)])
+        var events: [StoredEvent] = [], caps: [String: CapRow] = [:], due = 0
+        for row in rows {
+            let (t, a, b, c, d, n1, n2, n3, n4, n5) = try row.decode((Int32, String?, String?, String?, String?, Int64?, Int64?, Int64?, Int64?, Int64?).self)
+            switch t {
+            case 0: due = Int(n1 ?? 0)
+            case 1: events.append(StoredEvent(seq: n1 ?? 0, runID: n2, kind: c ?? "", key: a ?? "", recordedAt: d ?? "", body: b ?? "", prevHash: "", hash: ""))
+            default:
+                caps[a ?? ""] = CapRow(cap: a ?? "", kind: b ?? "", party: c, country: d, year: n1.map(Int.init), limitMilli: n2,
+                                       usedMilli: n3 ?? 0, reservedMilli: n4 ?? 0, debitCount: n5 ?? 0)
+            }
+        }
+        return (events, caps, due)
+    }
+
     func caps(_ names: [String]) throws -> [String: CapRow] {
         guard !names.isEmpty else { return [:] }
         var out: [String: CapRow] = [:]
