@@ -149,12 +149,21 @@ struct SQLiteSession: LedgerSession {
     }
 
     func events(keys: [String]) throws -> [StoredEvent] {
-        let statement = try db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE idempotency_key = ?")
         var out: [StoredEvent] = []
-        for key in keys {
-            if let row = try Row.fetchOne(statement, arguments: [key]) { out.append(Self.event(row)) }
+        for chunk in Self.chunks(keys) {
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE idempotency_key IN (\(Self.placeholders(chunk.count)))")
+            out += try Row.fetchAll(statement, arguments: StatementArguments(chunk)).map(Self.event)
         }
         return out
+    }
+
+    /// Look-ups by many keys go in chunks of up to 500 `IN (?, ...)` parameters: one statement each.
+    static func chunks(_ values: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: values.count, by: 500).map { values[$0..<min($0 + 500, values.count)] }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
     }
 
     func events(run: Int64) throws -> [StoredEvent] {
@@ -189,10 +198,13 @@ struct SQLiteSession: LedgerSession {
     private static let capColumns = "cap, kind, party, country, year, limit_milli, used_milli, reserved_milli, debit_count"
 
     func caps(_ names: [String]) throws -> [String: CapRow] {
-        let statement = try db.cachedStatement(sql: "SELECT \(Self.capColumns) FROM caps WHERE cap = ?")
         var out: [String: CapRow] = [:]
-        for name in names {
-            if let row = try Row.fetchOne(statement, arguments: [name]) { out[name] = Self.cap(row) }
+        for chunk in Self.chunks(names) {
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.capColumns) FROM caps WHERE cap IN (\(Self.placeholders(chunk.count)))")
+            for row in try Row.fetchAll(statement, arguments: StatementArguments(chunk)) {
+                let cap = Self.cap(row)
+                out[cap.cap] = cap
+            }
         }
         return out
     }
