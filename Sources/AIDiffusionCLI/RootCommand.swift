@@ -15,12 +15,15 @@ public struct AIDiffusion: ParsableCommand {
         Rule layers (15 CFR; the AI Diffusion Framework, 90 FR 4544) are bundled as YAML data with \
         sources and confidence grades. Exit codes: 0 success, 1 bad input (nothing recorded), 2 bad usage.
 
-        Chip data: Epoch AI, "Data on Machine Learning Hardware", epoch.ai (CC BY 4.0). \
-        Country codes: ISO 3166-1 via datahub.io core/country-codes (ODC-PDDL).
+        Data: Epoch AI (epoch.ai), "Data on Machine Learning Hardware" (chip catalog) and "Data on GPU \
+        Clusters" (simulator), CC BY 4.0. Country codes: ISO 3166-1 via datahub.io core/country-codes \
+        (ODC-PDDL). EAR Country Groups: 15 CFR part 740, Supplement No. 1 (public domain).
         """,
         subcommands: [
             ScreenCommand.self,
+            ScreenWeightsCommand.self,
             ClassifyCommand.self,
+            CloudCommand.self,
             RulesCommand.self,
             LedgerCommand.self,
             CatalogCommand.self,

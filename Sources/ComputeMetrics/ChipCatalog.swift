@@ -3,7 +3,8 @@ import NameMatching
 /// The catalog of chips and systems that screening can name, with the aliases people type.
 ///
 /// Lookup is case-insensitive and ignores spaces, hyphens, underscores and dots, so `"h100 sxm"`,
-/// `"H100-SXM"` and `"H100SXM"` all find `NVIDIA H100 SXM5 80GB` when the alias table says so.
+/// `"H100-SXM"` and `"H100SXM"` all find `NVIDIA H100 SXM5 80GB` when the alias table says so; a
+/// name without its maker's word (`"Ascend 920"`) finds the maker's chip when no alias says otherwise.
 /// An unknown name throws ``UnknownItemError`` with the closest names as suggestions.
 ///
 /// The entries come from Epoch AI's "Data on Machine Learning Hardware" (CC BY 4.0) and a hand-kept
@@ -27,6 +28,13 @@ public struct ChipCatalog: Sendable {
         var index: [String: Int] = [:]
         for (i, chip) in chips.enumerated() {
             index[ChipCatalog.normalize(chip.name)] = i
+        }
+        // Names without the maker's word ("Ascend 920" for "Huawei Ascend 920"), where unambiguous.
+        for (i, chip) in chips.enumerated() {
+            let words = chip.name.split(separator: " ")
+            guard words.count > 1, let maker = chip.manufacturer?.split(separator: " ").first, words[0] == maker else { continue }
+            let short = ChipCatalog.normalize(words.dropFirst().joined(separator: " "))
+            if index[short] == nil { index[short] = i }
         }
         var names: [String] = []
         for (alias, target) in aliases.sorted(by: { $0.key < $1.key }) {

@@ -40,6 +40,8 @@ public struct ChipSpec: Sendable, Hashable {
     public var releaseDate: String?
     /// Where each figure comes from, by field name (`tpp`, `die_area_mm2`, `datacenter`, ...).
     public var sources: [String: String]
+    /// Caveats every classification of this item repeats (e.g. figures graded low-confidence).
+    public var warnings: [String] = []
 
     public init(name: String, manufacturer: String? = nil, kind: ItemKind = .integratedCircuit, tpp: TPP?,
                 dieAreaMM2: Double? = nil, datacenter: Bool? = nil, interconnectGBps: Double? = nil,

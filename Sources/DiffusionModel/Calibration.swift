@@ -8,6 +8,8 @@ public enum CheckStatistic: String, Codable, Sendable, CaseIterable {
     case cnLag2023 = "cn_lag_2023_months"
     /// Mean open-weight lag over 2024-2025 (months).
     case openLag2024to2025 = "open_lag_2024_2025_months"
+    /// Mean open-weight lag over 2023 (months): the earlier ~1-year gap (spec §4 item 2).
+    case openLag2023 = "open_lag_2023_months"
     /// China compute-trend lag / capability lag, mean over 2024-2025.
     case computeToCapabilityLagRatio = "compute_to_capability_lag_ratio"
     /// China's share of world effective compute, mid-2025.
@@ -25,7 +27,7 @@ public enum CheckStatistic: String, Codable, Sendable, CaseIterable {
 
     public var index: Int { Self.indexTable[self]! }
     static let indexTable: [CheckStatistic: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
-    public static let count = 10
+    public static let count = 11
 }
 
 /// One sanity check: a per-draw acceptance band (rejection ABC) and a band the calibrated
@@ -83,5 +85,29 @@ public struct CalibrationTargets: Codable, Sendable, Equatable {
             }
         }
         if !(deepseek_v3_flop > 0) { throw ValidationIssue(path: ["deepseek_v3_flop"], message: "must be positive") }
+    }
+}
+
+extension SimulationResult {
+    /// Whether draw `d` meets the accept band of every check in `checks` except those on `statistic`.
+    public func acceptedWithout(_ statistic: CheckStatistic?, draw d: Int, checks: [SanityCheck]) -> Bool {
+        let k = CheckStatistic.count
+        for c in checks where c.statistic != statistic {
+            if !c.accept.contains(statistics[d * k + c.statistic.index]) { return false }
+        }
+        return true
+    }
+
+    /// Held-out value of a check: its quantile over the draws accepted by all the *other* checks.
+    /// Unlike the calibrated value, it is not forced into the accept band by the rejection step,
+    /// so it shows whether the rest of the calibration reproduces the check (a test that can fail).
+    public func heldOutQuantile(_ check: SanityCheck, checks: [SanityCheck]) -> (value: Double, draws: Int) {
+        var kept = 0
+        let value = statisticQuantile(check.statistic, check.test_quantile ?? 0.5) { d in
+            let ok = self.acceptedWithout(check.statistic, draw: d, checks: checks)
+            if ok { kept += 1 }
+            return ok
+        }
+        return (value, kept)
     }
 }

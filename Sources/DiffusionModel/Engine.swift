@@ -11,6 +11,8 @@ public struct DrawOutcome: Sendable {
     public var actor: [Double]
     /// [(s * years + y) * ScenarioMetric.count + m]
     public var scenario: [Double]
+    /// Time (decimal year) of the last frontier-weight theft in the baseline projection, -1 if none.
+    public var lastTheftBaseline = -1.0
     public let years: Int
 
     @inline(__always) public func actorIndex(_ s: Int, _ y: Int, _ a: Int, _ m: ActorMetric) -> Int {
@@ -84,6 +86,7 @@ public final class DrawSimulator {
         for s in 0..<model.scenarioCount {
             restore()
             simulate(scenario: s, from: hindcast, to: quarters, hindcastStats: false)
+            if s == 0 { outcome.lastTheftBaseline = lastTheft }
         }
         // Hindcast years are shared: copy the baseline's hindcast years to every scenario.
         let hy = hindcast / 4
@@ -116,10 +119,11 @@ public final class DrawSimulator {
         decayQ = Foundation.pow(1 - delta, SimulationCalendar.dt)
         flopPerH100eRun = h100DenseBF16FLOPs * p(.mfu) * p(.runDays) * secondsPerDay
         kappaGrowth = p(.frontierComputeGrowth) / gw
-        w0 = p(.worldStock2023)
-        // Reference world stock: W0 growing at gw, whose log growth decays by `growthDecay` per year
-        // after 2025; additions per year are what keeps the stock on that path after depreciation.
+        // Reference world stock: anchored at its measured level in Jan 2026 (Epoch) and back-cast to
+        // the start at gw; its log growth decays by `growthDecay` per year after 2025. Additions per
+        // year are what keeps the stock on that path after depreciation.
         let lnG = Foundation.log(gw), keep = 1 - p(.growthDecay)
+        w0 = p(.worldStockJan2026) / Foundation.exp(lnG * (2026 - Double(model.calendar.startYear)))
         let lnKeep = Foundation.log(max(keep, 1e-9))
         func lnW(_ t: Double) -> Double {
             let base = lnG * (min(t, 2026) - Double(model.calendar.startYear))
@@ -135,7 +139,11 @@ public final class DrawSimulator {
             worldRel[q] = Foundation.exp(lnW(t) - lnMid2025)
             priceFactor[q] = Foundation.pow(2, -(t - 2025.5) / p(.pricePerfDoubling))
             kappaFactor[q] = Foundation.pow(p(.frontierComputeGrowth) / gw, model.calendar.endTime(q) - 2025.5)
-            packageFactor[q] = Foundation.pow(p(.domGrowthCN), t - 2025.5)
+            // Huawei output relative to 2025: after mid-2025 it grows at dom_growth_cn (spec §3.6:
+            // "x/yr after 2025"); before, it ramps geometrically from the mid-2023 rate
+            // (huawei_output_2023_share of 2025's) - not the post-2025 growth run backwards.
+            packageFactor[q] = t >= 2025.5 ? Foundation.pow(p(.domGrowthCN), t - 2025.5)
+                : Foundation.pow(p(.huaweiOutput2023Share), (2025.5 - t) / 2)
         }
         // Initial stocks: Epoch cluster shares, China's scaled by the coverage bias, renormalised.
         var share = model.initialShare

@@ -16,6 +16,7 @@ extension DrawSimulator {
         let packages2025 = p(.huaweiPackages2025), ascend = p(.ascendH100ePerPackage)
         let hbmPackageCap = p(.hbmStacks2026) / max(p(.hbmStacksPerPackage), 1e-9)
         let smug2024 = p(.smuggledChips2024) * p(.smuggledH100ePerChip), psi = p(.smuggleHubElasticity), enf = p(.enforcementEffect)
+        let h800Era = p(.smugglingH800EraFactor)
         let cloud2025 = p(.offshoreCloudCN2025), phi = p(.cloudTrainWeight), kyc = p(.kycEffectiveness)
         let ruShare = p(.ruDemandShare) * p(.ruLeakShare)
         let wPub = params[PriorKey.count], wDist = params[PriorKey.count + 1], wOpen = params[PriorKey.count + 2]
@@ -23,11 +24,12 @@ extension DrawSimulator {
         let inflowUS = p(.newResearcherRate) * p(.cnOriginShare) * p(.usGradShareCN) * p(.stayRateCN)
         let theftRate = p(.theftRate), theftMult = p(.theftMultiplierSL45)
         let pUS = p(.openPropensityUS), pCN = p(.openPropensityCN), withhold = p(.openWithholdOOM), adopt = p(.adoptDelayMonths)
+        let preOpenGap = p(.openGapPreOpenFrontier)
         let mMin = p(.mineralsPenalty), mTail = p(.mineralsTailPenalty), gdpLoss = p(.mineralsGDPLoss)
         let statsEnabled = hindcastStats
         var usShadow = stock[us]   // US stock without minerals measures (check 8)
         var openLagAcc = 0.0, revenueAcc = 0.0, mineralsAcc = 0.0
-        var sumCNLag2023 = 0.0, sumCNLag = 0.0, sumOpen = 0.0, sumComputeLag = 0.0, fullBanCost2025 = 0.0
+        var sumCNLag2023 = 0.0, sumOpen2023 = 0.0, sumCNLag = 0.0, sumOpen = 0.0, sumComputeLag = 0.0, fullBanCost2025 = 0.0
         var st = outcome.statistics
         for q in from..<to {
             let ps = policy[q]
@@ -71,9 +73,11 @@ extension DrawSimulator {
             var packages = packages2025 * packageFactor[q]
             if ps.hbmControls && t >= 2026 { packages = min(packages, hbmPackageCap) }
             let dom = packages * ascend
-            // Smuggling grows with hub imports (elasticity psi),
-            // capped at the unmet part of China's unconstrained demand (nobody smuggles what can be bought).
-            let smug = min(max(0, uncon - imp), smug2024 * Foundation.pow(max(hub, 1e-9) / hub2024, psi) * (ps.chipEnforcement ? 1 - enf : 1))
+            // Smuggling grows with hub imports (elasticity psi), capped at the unmet part of China's
+            // unconstrained demand (nobody smuggles what can be bought); while the near-H100 H800 was
+            // legal (to Nov 2023) it ran at a fraction of that (CNAS: "thousands" of chips in 2023).
+            let era = ps.cnChipRegime == .h800 ? h800Era : 1
+            let smug = min(max(0, uncon - imp), smug2024 * era * Foundation.pow(max(hub, 1e-9) / hub2024, psi) * (ps.chipEnforcement ? 1 - enf : 1))
             cnParts[0] = cnParts[0] * decayQ + dom * dt
             cnParts[1] = cnParts[1] * decayQ + imp * dt
             cnParts[2] = cnParts[2] * decayQ + smug * dt
@@ -108,12 +112,18 @@ extension DrawSimulator {
             }
             // (6) Own-development lag, (7) weights channel.
             let pathPtr = UnsafePointer(path)
-            let usOpenOOM = (1 - min(1, pUS * ps.usOpenReleaseMultiplier)) * withhold
+            // Open releases sit (1 - propensity) * withhold OOM below the releaser's best model, plus,
+            // before near-frontier open weights existed (environment O < 1), (1 - O) * preOpenGap OOM
+            // (Llama 2 era: the ~1-year open gap of spec §4 item 2).
+            let envGap = (1 - ps.openWeightAvailability) * preOpenGap
+            let usOpenOOM = (1 - min(1, pUS * ps.usOpenReleaseMultiplier)) * withhold + envGap
             let openUS = 12 * LagSolver.bisectionYears(path: pathPtr, q: q, dt: dt, logActor: logC[us] + algDev - usOpenOOM, r: rCatch[us], gc: gc)
-            let openCN = 12 * LagSolver.bisectionYears(path: pathPtr, q: q, dt: dt, logActor: logC[cn] - (1 - pCN) * withhold, r: rCatch[cn], gc: gc)
+            let openCN = 12 * LagSolver.bisectionYears(path: pathPtr, q: q, dt: dt, logActor: logC[cn] - (1 - pCN) * withhold - envGap, r: rCatch[cn], gc: gc)
             let openLag = min(openUS, openCN)
+            // Theft of frontier weights (Poisson): projection only. The hindcast follows the record,
+            // which has no known theft of frontier weights in 2023-2025.
             let lambda = theftRate * (ps.labSecurity == .sl45 ? theftMult : 1)
-            if theftU[q] < 1 - Foundation.exp(-lambda * dt) { lastTheft = tEnd }
+            if q >= hindcast && theftU[q] < 1 - Foundation.exp(-lambda * dt) { lastTheft = tEnd }
             let stolen = lastTheft >= 0 ? 12 * (tEnd - lastTheft) + adopt : .infinity
             var cnOwn = 0.0
             for a in 0..<Actor.count {
@@ -133,7 +143,7 @@ extension DrawSimulator {
             mineralsAcc += ps.mineralsBan * gdpLoss * dt
             // Hindcast statistics for the sanity checks (spec §4).
             if statsEnabled {
-                if q < 4 { sumCNLag2023 += cnOwn / 4 }
+                if q < 4 { sumCNLag2023 += cnOwn / 4; sumOpen2023 += openLag / 4 }
                 if q >= 4 && q < 12 {
                     sumCNLag += cnOwn / 8; sumOpen += openLag / 8
                     sumComputeLag += 12 * LagSolver.bisectionYears(path: pathPtr, q: q, dt: dt, logActor: logC[cn], r: 0, gc: gc) / 8
@@ -175,6 +185,7 @@ extension DrawSimulator {
         }
         if statsEnabled {
             st[CheckStatistic.cnLag2023.index] = sumCNLag2023
+            st[CheckStatistic.openLag2023.index] = sumOpen2023
             st[CheckStatistic.cnLag2024to2025.index] = sumCNLag
             st[CheckStatistic.openLag2024to2025.index] = sumOpen
             st[CheckStatistic.computeToCapabilityLagRatio.index] = sumCNLag > 0 ? sumComputeLag / sumCNLag : .infinity

@@ -61,7 +61,7 @@ public enum PriorKey: String, CaseIterable, Sendable {
     case globalComputeGrowth = "global_compute_growth"
     case growthDecay = "compute_growth_decay_per_yr"
     case pricePerfDoubling = "gpu_price_perf_doubling_yr"
-    case worldStock2023 = "world_stock_2023q1_h100e"
+    case worldStockJan2026 = "world_stock_anchor_jan2026_h100e"
     case depreciation = "depreciation_delta"
     // training-run conversion
     case mfu = "mfu"
@@ -120,6 +120,10 @@ public enum PriorKey: String, CaseIterable, Sendable {
     case pricePerH100e = "price_per_h100e_usd"
     case h20Price = "h20_price_usd"
     case h200Price = "h200_price_usd"
+    // added in the calibration revision (kept last so existing indices stay put)
+    case openGapPreOpenFrontier = "open_gap_pre_open_frontier_oom"
+    case huaweiOutput2023Share = "huawei_output_2023_share"
+    case smugglingH800EraFactor = "smuggling_h800_era_factor"
 
     /// Position in `PriorKey.allCases` (and in a draw's value vector).
     public var index: Int {
@@ -130,7 +134,7 @@ public enum PriorKey: String, CaseIterable, Sendable {
         case .globalComputeGrowth: 3
         case .growthDecay: 4
         case .pricePerfDoubling: 5
-        case .worldStock2023: 6
+        case .worldStockJan2026: 6
         case .depreciation: 7
         case .mfu: 8
         case .runDays: 9
@@ -181,9 +185,12 @@ public enum PriorKey: String, CaseIterable, Sendable {
         case .pricePerH100e: 54
         case .h20Price: 55
         case .h200Price: 56
+        case .openGapPreOpenFrontier: 57
+        case .huaweiOutput2023Share: 58
+        case .smugglingH800EraFactor: 59
         }
     }
-    public static let count = 57
+    public static let count = 60
 }
 
 /// The priors file: a title and one entry per ``PriorKey``.

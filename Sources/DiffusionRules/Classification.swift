@@ -20,6 +20,8 @@ public struct Classification: Sendable {
 
     /// ECCN reported when no prong fires.
     public static let notControlled = "not-3A090"
+    /// ECCN reported when the item's TPP is not known (nothing can be checked).
+    public static let unknown = "unknown"
 }
 
 /// One threshold of one prong against an item's figure: `margin` = value − threshold (positive
@@ -58,7 +60,13 @@ struct Classifier: Sendable {
     ]
 
     func classify(_ spec: ChipSpec) -> Classification {
-        var result = Classification(eccn: Classification.notControlled, prong: nil, reasons: [], warnings: [], checks: [])
+        var result = Classification(eccn: Classification.notControlled, prong: nil, reasons: [], warnings: spec.warnings, checks: [])
+        if spec.tpp == nil && spec.kind != .highBandwidthMemory {
+            result.eccn = Classification.unknown
+            result.reasons.append(Reason(code: "unknown-tpp", text: "the TPP of \(spec.name) is not in the catalog, so no 3A090 threshold can be checked; give its figures",
+                                         citation: "15 CFR part 774, Supp. 1, ECCN 3A090, Technical Note 2"))
+            return result
+        }
         let kind = spec.kind.rawValue
         let datacenter = spec.datacenter ?? true
         if spec.datacenter == nil {

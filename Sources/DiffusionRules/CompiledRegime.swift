@@ -112,6 +112,8 @@ final class Epoch: Sendable {
     let tier3: CountrySet?
     let tierSource: String?
     let caps: [String: CapDefinition]
+    /// The same caps with their numbers converted (checked when the regime is compiled).
+    let compiledCaps: [String: CompiledCap]
     let sets: [String: CountrySet]
     let installedBaseMask: UInt64
 
@@ -154,6 +156,15 @@ final class Epoch: Sendable {
         var sets: [String: CountrySet] = [:]
         for name in setDefinitions.keys.sorted() { sets[name] = try resolver.resolve(name) }
         self.sets = sets
+        var compiledCaps: [String: CompiledCap] = [:]
+        for (name, definition) in caps {
+            do {
+                compiledCaps[name] = try CompiledCap(definition, sets: sets)
+            } catch {
+                throw RuleBookError(message: "cap \(name): \(error.message)")
+            }
+        }
+        self.compiledCaps = compiledCaps
 
         if let tiers {
             guard let t1 = sets[tiers.tier1], let t3 = sets[tiers.tier3] else {

@@ -83,10 +83,18 @@ public struct RegimeDiff: Sendable {
         var changes: [Change] = []
         for layer in a.layers where !b.layers.contains(layer) { changes.append(Change(kind: "layer", key: layer, before: "applied", after: nil)) }
         for layer in b.layers where !a.layers.contains(layer) { changes.append(Change(kind: "layer", key: layer, before: nil, after: "applied")) }
-        let countries = Set((a.tiers ?? [:]).keys).union((b.tiers ?? [:]).keys).sorted()
-        for country in countries {
-            let before = a.tiers?[country].map { "Tier \($0)" }, after = b.tiers?[country].map { "Tier \($0)" }
-            if before != after { changes.append(Change(kind: "tier", key: country.description, before: before, after: after)) }
+        if let aTiers = a.tiers, let bTiers = b.tiers {
+            for country in Set(aTiers.keys).union(bTiers.keys).sorted() where aTiers[country] != bTiers[country] {
+                changes.append(Change(kind: "tier", key: country.description,
+                                      before: aTiers[country].map { "Tier \($0)" }, after: bTiers[country].map { "Tier \($0)" }))
+            }
+        } else if let tiers = a.tiers ?? b.tiers {
+            // Tiers appear or disappear: list them once instead of one line per country.
+            for tier in 1...3 {
+                let members = tiers.filter { $0.value == tier }.keys.sorted()
+                let text = tier == 2 ? "\(members.count) countries" : "\(members.count): " + members.map(\.description).joined(separator: " ")
+                changes.append(Change(kind: "tier", key: "Tier \(tier)", before: a.tiers == nil ? nil : text, after: a.tiers == nil ? text : nil))
+            }
         }
         func compare(_ kind: String, _ x: [String: String], _ y: [String: String]) {
             for key in Set(x.keys).union(y.keys).sorted() where x[key] != y[key] {

@@ -41,6 +41,8 @@ public struct RuleLayer: Codable, Sendable, Hashable {
     public var licensing: LicensingBlock?
     public var caps: [String: CapDefinition]?
     public var flags: [RedFlag]?
+    /// ECCN 4E091 (model weights): thresholds, exclusions and licensing (AI Diffusion layer only).
+    public var modelWeights: ModelWeightsBlock?
 
     public init(id: String, title: String, citation: String, effectiveFrom: Day, complianceFrom: Day? = nil,
                 enforcedUntil: Day? = nil, supersededOn: Day? = nil, classification: ClassificationBlock? = nil) {
@@ -64,6 +66,7 @@ public struct RuleLayer: Codable, Sendable, Hashable {
         case sources
         case countrySets = "country_sets"
         case tiers, classification, licensing, caps, flags
+        case modelWeights = "model_weights"
     }
 }
 

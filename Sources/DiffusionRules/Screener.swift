@@ -34,7 +34,6 @@ public final class Screener {
     private var bases: [Int32: InstalledBase] = [:]
     /// Memo per epoch and item: the classification and its ECCN's bit.
     private var classifications: [[Int: (Classification, UInt64)]]
-    private var compiledCaps: [[String: CompiledCap]]
 
     /// Starts a run from ledger balances. Party names in the snapshot join `parties`.
     public init(regime: CompiledRegime, items: ItemTable, parties: PartyTable, snapshot: CapSnapshot) {
@@ -45,13 +44,6 @@ public final class Screener {
         self.h100 = regime.book.h100
         self.usIndex = regime.book.registry.index(of: .unitedStates)
         self.classifications = Array(repeating: [:], count: regime.epochs.count)
-        self.compiledCaps = regime.epochs.map { epoch in
-            var caps: [String: CompiledCap] = [:]
-            for (name, definition) in epoch.caps {
-                caps[name] = try? CompiledCap(definition, sets: epoch.sets)
-            }
-            return caps
-        }
         for (key, tpp) in snapshot.lpp {
             lppUsed[Screener.lppKey(self.parties.intern(key.parent), key.year)] = tpp
         }
@@ -69,17 +61,6 @@ public final class Screener {
     }
 
     private static func lppKey(_ party: Int32, _ year: Int) -> Int64 { Int64(party) << 16 | Int64(year) }
-
-    /// Checks the compiled caps of every epoch; nil when all are well formed.
-    public func capProblems() -> [String] {
-        var problems: [String] = []
-        for epoch in regime.epochs {
-            for (name, definition) in epoch.caps {
-                do { _ = try CompiledCap(definition, sets: epoch.sets) } catch { problems.append("\(name): \(error)") }
-            }
-        }
-        return problems
-    }
 
     /// The classification of an item on an epoch and its ECCN's bit, memoized.
     private func classification(epoch: Int, item: Int) -> (Classification, UInt64) {
@@ -122,7 +103,7 @@ public final class Screener {
         var outcome = RuleOutcome(authorization: .NLR, reviewPolicy: nil)
         var debits: [Debit] = []
         var decided = false
-        let caps = compiledCaps[epochIndex]
+        let caps = epoch.compiledCaps
         for rule in epoch.rules {
             if !removed.isEmpty, removed.contains(rule.rule.then.authorization) { continue }
             guard rule.condition.matches(facts) else { continue }
@@ -221,7 +202,7 @@ public final class Screener {
             let after = used + total
             if after <= limit {
                 return .admitted(Debit(cap: .lpp(parent: parent, year: year), tpp: total)) {
-                    "\(parent) has received \(used) TPP under LPP in \(year); with this shipment \(after) of \(limit)"
+                    "\(parent) has received \(used) TPP under LPP in \(year); with this shipment \(after) TPP of the \(limit) TPP limit"
                 }
             }
             return .exceeded { "LPP not available: \(parent)'s \(year) total would be \(after) TPP, over the \(limit) TPP limit; a shipment is never split" }

@@ -32,7 +32,7 @@ public enum EditDistance {
     /// Up to `limit` candidates within `maxDistance` edits of `name`, closest first.
     ///
     /// `key` maps both the typed name and each candidate to the form compared (default: lower-cased).
-    /// A candidate that contains the typed key (or is contained in it) counts as close.
+    /// A candidate that starts with the typed key counts as closest; one that contains it, as close.
     public static func ranked(_ name: String, among candidates: [String], maxDistance: Int, limit: Int,
                               key: (String) -> String = { $0.lowercased() }) -> [String] {
         let typed = key(name)
@@ -42,8 +42,10 @@ public enum EditDistance {
         for candidate in candidates where seen.insert(candidate).inserted {
             let other = key(candidate)
             var distance = levenshtein(typed, other)
-            if !other.isEmpty, other.contains(typed) || typed.contains(other) {
+            if !other.isEmpty, other.hasPrefix(typed) || typed.hasPrefix(other) {
                 distance = min(distance, abs(other.count - typed.count) / 3)
+            } else if !other.isEmpty, other.contains(typed) || typed.contains(other) {
+                distance = min(distance, 1 + abs(other.count - typed.count) / 3)
             }
             if distance <= maxDistance { scored.append((candidate, distance)) }
         }

@@ -11,6 +11,9 @@ import Foundation
 /// | `chips/epoch-catalog.csv` | generated from Epoch AI's ML hardware data (CC BY 4.0) |
 /// | `chips/supplement.yaml`, `chips/aliases.yaml` | hand-kept figures and typed names |
 /// | `units.yaml` | the H100-equivalent |
+/// | `models/epoch-notable-models.csv` | generated from Epoch AI's Notable AI Models data (CC BY 4.0) |
+/// | `models/methodology.yaml` | how training operations are estimated; Epoch accessibility → "published" |
+/// | `cloud/*.yaml` | IaaS reporting criteria packs (EO 14110 interim; part 702 proposal) |
 public enum BundledFiles {
     /// Absolute path of a bundled file, e.g. `path("layers/ai-diffusion-2025.yaml")`.
     public static func path(_ relative: String) -> String {

@@ -119,16 +119,26 @@ public enum ChipCatalogLoader {
                 if let value = entry.memoryBandwidthDensity { chip.memoryBandwidthDensity = value }
                 if let value = entry.releaseDate { chip.releaseDate = value }
                 for (key, source) in entry.sources { chip.sources[key] = "\(source) [supplement, \(entry.confidence.rawValue)]" }
+                chip.warnings += lowConfidenceWarning(entry)
                 chips[index] = chip
             } else {
                 var sources: [String: String] = [:]
                 for (key, source) in entry.sources { sources[key] = "\(source) [supplement, \(entry.confidence.rawValue)]" }
-                chips.append(ChipSpec(
+                var chip = ChipSpec(
                     name: entry.name, manufacturer: entry.manufacturer, kind: entry.kind ?? .integratedCircuit,
                     tpp: entry.tpp.map { TPP($0) }, dieAreaMM2: entry.dieAreaMM2, datacenter: entry.datacenter,
                     interconnectGBps: entry.interconnectGBps, dramBandwidthGBps: entry.dramBandwidthGBps,
-                    memoryBandwidthDensity: entry.memoryBandwidthDensity, releaseDate: entry.releaseDate, sources: sources))
+                    memoryBandwidthDensity: entry.memoryBandwidthDensity, releaseDate: entry.releaseDate, sources: sources)
+                chip.warnings = lowConfidenceWarning(entry)
+                chips.append(chip)
             }
         }
+    }
+
+    /// Low-confidence supplement figures are repeated as a warning wherever the chip is classified.
+    static func lowConfidenceWarning(_ entry: SupplementEntry) -> [String] {
+        guard entry.confidence == .low else { return [] }
+        let fields = entry.sources.keys.sorted().joined(separator: ", ")
+        return ["low-confidence catalog figures for \(entry.name) (\(fields)): see `classify chip` sources"]
     }
 }

@@ -166,7 +166,11 @@ struct RowParser {
         let quantity = try quantity(record, columns.quantity)
 
         let (item, label) = try resolveItem(record)
-        if let perUnit = items[item].tpp, perUnit.multiplied(by: quantity) == nil {
+        guard let perUnit = items[item].tpp else {
+            throw fail(record, columns.item ?? columns.id,
+                       "has no published TPP in the catalog; give the tpp column (and die_area_mm2, datacenter) for this row")
+        }
+        if perUnit.multiplied(by: quantity) == nil {
             throw fail(record, columns.quantity, "times the item's TPP is too large")
         }
 

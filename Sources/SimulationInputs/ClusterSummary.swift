@@ -85,7 +85,7 @@ public struct ClusterSummary: Codable, Sendable, Equatable {
                 "additions_2023_2025: Existing or Decommissioned clusters first operational 2023-01-01..2025-12-31",
                 "planned: Status = Planned, any date",
                 "shares exclude clusters with a blank country (ASSUMPTION: distributed like the attributed ones)",
-                "the dataset covers ~10-20% of world compute (Epoch): only shares are used; the world level is the prior world_stock_2023q1_h100e",
+                "the dataset covers ~10-20% of world compute (Epoch): only shares are used; the world level is the prior world_stock_anchor_jan2026_h100e",
                 "retirement: decommissioned clusters drop out; afterwards the model depreciates stocks at depreciation_delta",
             ],
             rows_read: read, rows_used: used,

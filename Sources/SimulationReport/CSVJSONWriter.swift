@@ -39,44 +39,69 @@ public enum ResultFiles {
         return s
     }
 
-    /// levers.csv: per lever, the headline numbers (calibrated ensemble).
+    /// levers.csv: per lever, paired per-draw differences from the baseline, for the calibrated
+    /// (accepted draws, exact quantiles) and prior-predictive (all draws, histogram) ensembles.
     public static func levers(_ v: ResultView) -> String {
-        var s = row(["lever", "year", "actor", "metric", "unit", "p10", "p50", "p90"])
-        for si in 1..<v.result.scenarioNames.count {
-            let name = v.result.scenarioNames[si]
-            for year in v.years where year >= v.result.calendar.firstProjectionYear {
-                for a in Actor.allCases {
-                    let b = v.leverBand(si, year, a, .monthsBought)
-                    s += row([name, "\(year)", a.rawValue, "months_bought", "months", n(b.p10), n(b.p50), n(b.p90)])
-                    let o = v.leverBand(si, year, a, .monthsBoughtOwn)
-                    s += row([name, "\(year)", a.rawValue, "months_bought_own_development", "months", n(o.p10), n(o.p50), n(o.p90)])
+        var s = row(["ensemble", "lever", "year", "actor", "metric", "unit", "p10", "p50", "p90", "note"])
+        let ensembles = v.useCalibrated ? [("calibrated", true), ("prior", false)] : [("prior", false)]
+        for (ensemble, cal) in ensembles {
+            for si in 1..<v.result.scenarioNames.count {
+                let name = v.result.scenarioNames[si]
+                func add(_ year: String, _ actor: String, _ metric: String, _ unit: String, _ b: Band?, _ note: String = "") {
+                    s += row([ensemble, name, year, actor, metric, unit, b.map { n($0.p10) } ?? "", b.map { n($0.p50) } ?? "", b.map { n($0.p90) } ?? "", note])
                 }
-                let e = v.leverBand(si, year, .cnComputeChangePct)
-                s += row([name, "\(year)", "CN", "deployable_compute_change", "percent", n(e.p10), n(e.p50), n(e.p90)])
-                let h = v.leverBand(si, year, .usSelfHarmMonths)
-                s += row([name, "\(year)", "US", "frontier_self_harm", "months", n(h.p10), n(h.p50), n(h.p90)])
+                for year in v.years where year >= v.result.calendar.firstProjectionYear {
+                    for a in Actor.allCases {
+                        add("\(year)", a.rawValue, "months_bought", "months", v.leverBand(si, year, a, .monthsBought, calibrated: cal))
+                        add("\(year)", a.rawValue, "months_bought_own_development", "months", v.leverBand(si, year, a, .monthsBoughtOwn, calibrated: cal))
+                    }
+                    add("\(year)", "CN", "deployable_compute_change", "percent", v.leverBand(si, year, .cnComputeChangePct, calibrated: cal))
+                    add("\(year)", "US", "frontier_self_harm", "months", v.leverBand(si, year, .usSelfHarmMonths, calibrated: cal))
+                }
+                let span = "\(v.result.calendar.firstProjectionYear)-\(v.lastYear)"
+                add(span, "", "vendor_cost_per_year", "USD/yr", v.leverBand(si, .vendorCostPerYear, calibrated: cal), "negative = revenue gained")
+                add(span, "", "minerals_gdp_loss_per_year", "USD/yr", v.leverBand(si, .mineralsCostPerYear, calibrated: cal))
+                let none = "undefined: vendor cost under $0.1B/yr in more than 10% of draws"
+                let r1 = v.monthsPer10B(si, calibrated: cal), r2 = v.monthsPer10B(si, own: true, calibrated: cal)
+                add("\(v.reportYear)", "CN", "months_per_10B_usd_per_year", "months", r1, r1 == nil ? none : "per-draw ratio")
+                add("\(v.reportYear)", "CN", "own_development_months_per_10B_usd_per_year", "months", r2, r2 == nil ? none : "per-draw ratio")
             }
-            let c = v.leverBand(si, .vendorCostPerYear)
-            s += row([name, "2026-\(v.lastYear)", "", "vendor_cost_per_year", "USD/yr", n(c.p10), n(c.p50), n(c.p90)])
-            let m = v.leverBand(si, .mineralsCostPerYear)
-            s += row([name, "2026-\(v.lastYear)", "", "minerals_gdp_loss_per_year", "USD/yr", n(m.p10), n(m.p50), n(m.p90)])
-            s += row([name, "\(v.reportYear)", "CN", "months_per_10B_usd", "months", "", v.monthsPer10B(si).map(n) ?? "", ""])
         }
         return s
     }
 
-    /// checks.csv: each sanity check with the calibrated quantile and pass/fail.
+    /// checks.csv: each sanity check: calibrated quantile (accepted draws), held-out quantile (draws
+    /// accepted by the other checks only), prior P50 and the share of draws inside the accept band.
     public static func checks(_ v: ResultView) -> String {
-        var s = row(["spec_item", "statistic", "description", "accept_band", "test_band", "test_quantile", "calibrated_value", "prior_p50", "prior_accept_rate", "pass"])
-        for c in v.calibration.checks {
+        var s = row(["spec_item", "statistic", "description", "accept_band", "test_band", "test_quantile", "calibrated_value", "pass",
+                     "held_out_value", "held_out_draws", "held_out_pass", "prior_p50", "prior_accept_rate"])
+        let checks = v.calibration.checks
+        for c in checks {
             let q = c.test_quantile ?? 0.5
             let val = v.result.statisticQuantile(c.statistic, q, acceptedOnly: true)
+            let held = v.result.heldOutQuantile(c, checks: checks)
             let prior = v.result.statisticQuantile(c.statistic, 0.5, acceptedOnly: false)
             let k = CheckStatistic.allCases.count
             let all = v.result.accepted.count
             let passing = (0..<all).filter { c.accept.contains(v.result.statistics[$0 * k + c.statistic.index]) }.count
-            s += row(["\(c.spec_item)", c.statistic.rawValue, c.description, c.accept.summary, c.test.summary, n(q), n(val), n(prior),
-                      n(Double(passing) / Double(max(1, all))), c.test.contains(val) ? "yes" : "no"])
+            s += row(["\(c.spec_item)", c.statistic.rawValue, c.description, c.accept.summary, c.test.summary, n(q), n(val), c.test.contains(val) ? "yes" : "no",
+                      n(held.value), "\(held.draws)", c.test.contains(held.value) ? "yes" : "no", n(prior), n(Double(passing) / Double(max(1, all)))])
+        }
+        return s
+    }
+
+    /// draws.csv (with `--per-draw`): one row per draw: acceptance, hindcast statistics, the
+    /// baseline trace of China's lags, and every sampled input.
+    public static func perDraw(_ v: ResultView) -> String {
+        let r = v.result
+        let k = CheckStatistic.count, w = DrawTrace.width(years: r.calendar.years), np = DrawParameters.count
+        var s = row(["draw", "accepted"] + CheckStatistic.allCases.map(\.rawValue) + DrawTrace.names(years: v.years) + DrawParameters.names)
+        for d in 0..<r.accepted.count {
+            var cells = ["\(d)", r.accepted[d] ? "1" : "0"]
+            for i in 0..<k { cells.append(n(r.statistics[d * k + i])) }
+            for i in 0..<w { cells.append(n(r.traces[d * w + i])) }
+            for i in 0..<np { cells.append(n(r.parameters[d * np + i])) }
+            s += row(cells)
         }
         return s
     }
@@ -108,13 +133,16 @@ public enum ResultFiles {
         var s = "{\n"
         s += "  \"draws\": \(r.config.draws),\n  \"seed\": \(r.config.seed),\n  \"accepted\": \(r.acceptedCount),\n"
         s += "  \"acceptance_rate\": \(num(r.acceptanceRate)),\n  \"headline_ensemble\": \(q(v.useCalibrated ? "calibrated" : "prior")),\n"
+        s += "  \"warning\": \(v.smallEnsembleWarning.map(q) ?? "null"),\n"
+        s += "  \"cn_lag_set_by_weights_share_\(v.reportYear)\": \(v.weightsRouteShare(0, v.reportYear).map(num) ?? "null"),\n"
         s += "  \"scenarios\": [\(r.scenarioNames.map(q).joined(separator: ", "))],\n"
         if let caps = v.tierCaps {
             s += "  \"tier2_caps_rule_data\": {\"country_allocation_tpp\": \(num(caps.countryAllocationTPP)), \"allocation_period_years\": \(num(caps.allocationPeriodYears)), \"lpp_tpp_per_parent_year\": \(num(caps.lppTPPPerParentYear)), \"h100_equivalent_tpp\": \(num(caps.h100EquivalentTPP)), \"provenance\": \(q(caps.provenance))},\n"
         }
         s += "  \"checks\": [\n" + v.calibration.checks.map { c in
             let val = r.statisticQuantile(c.statistic, c.test_quantile ?? 0.5)
-            return "    {\"spec_item\": \(c.spec_item), \"statistic\": \(q(c.statistic.rawValue)), \"value\": \(num(val)), \"pass\": \(c.test.contains(val))}"
+            let held = r.heldOutQuantile(c, checks: v.calibration.checks)
+            return "    {\"spec_item\": \(c.spec_item), \"statistic\": \(q(c.statistic.rawValue)), \"value\": \(num(val)), \"pass\": \(c.test.contains(val)), \"held_out_value\": \(num(held.value)), \"held_out_pass\": \(c.test.contains(held.value))}"
         }.joined(separator: ",\n") + "\n  ],\n"
         s += "  \"capability_lag_months\": {\n" + Actor.allCases.map { a in
             "    \(q(a.rawValue)): {" + v.years.map { y in "\(q(String(y))): \(band(v.actorBand(0, y, a, .lag)))" }.joined(separator: ", ") + "}"
@@ -124,7 +152,9 @@ public enum ResultFiles {
                 + "\"cn_months_bought_\(v.lastYear)\": \(band(v.leverBand(si, v.lastYear, .cn, .monthsBought))), "
                 + "\"cn_deployable_compute_change_pct_\(v.reportYear)\": \(band(v.leverBand(si, v.reportYear, .cnComputeChangePct))), "
                 + "\"vendor_cost_usd_per_year\": \(band(v.leverBand(si, .vendorCostPerYear))), "
-                + "\"months_per_10b_usd\": \(v.monthsPer10B(si).map(num) ?? "null"), "
+                + "\"cn_own_development_months_bought_\(v.reportYear)\": \(band(v.leverBand(si, v.reportYear, .cn, .monthsBoughtOwn))), "
+                + "\"months_per_10b_usd_per_year\": \(v.monthsPer10B(si).map(band) ?? "null"), "
+                + "\"own_development_months_per_10b_usd_per_year\": \(v.monthsPer10B(si, own: true).map(band) ?? "null"), "
                 + "\"us_self_harm_months_\(v.lastYear)\": \(band(v.leverBand(si, v.lastYear, .usSelfHarmMonths)))}"
         }.joined(separator: ",\n") + "\n  ]\n}\n"
         return s

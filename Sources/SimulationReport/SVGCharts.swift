@@ -19,7 +19,9 @@ public enum SVGCharts {
         let years = v.years
         let actors = Actor.allCases.filter { $0 != .us }
         var maxY = 6.0
+        let cnOwn = years.map { v.actorBand(scenario, $0, .cn, .lagOwn) }
         for a in actors { for y in years { maxY = max(maxY, v.actorBand(scenario, y, a, .lag).p90) } }
+        for b in cnOwn { maxY = max(maxY, b.p50) }
         maxY = (maxY / 6).rounded(.up) * 6
         let pw = Double(w) - left - right, ph = Double(h) - top - bottom
         func x(_ i: Int) -> Double { left + pw * Double(i) / Double(max(1, years.count - 1)) }
@@ -45,7 +47,11 @@ public enum SVGCharts {
             let ly = top + 14 + Double(ai) * 20
             s += "<rect x=\"\(f(left + pw + 14))\" y=\"\(f(ly - 9))\" width=\"14\" height=\"10\" fill=\"\(c)\"/><text x=\"\(f(left + pw + 34))\" y=\"\(f(ly))\">\(esc(a.rawValue)) \(esc(a == .t1 ? "allies" : ""))</text>\n"
         }
-        s += "<text x=\"\(f(left + pw + 14))\" y=\"\(f(top + 14 + Double(actors.count) * 20 + 10))\" fill=\"#666\">line P50, band P10-P90</text>\n"
+        // China's own-development lag (eq. 6), dashed: the capability lag is the min of it and the weights routes.
+        s += "<polyline points=\"\(cnOwn.enumerated().map { "\(f(x($0.offset))),\(f(yy($0.element.p50)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(colors[.cn]!)\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
+        let ly = top + 14 + Double(actors.count) * 20
+        s += "<line x1=\"\(f(left + pw + 14))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + pw + 28))\" y2=\"\(f(ly - 4))\" stroke=\"\(colors[.cn]!)\" stroke-width=\"2\" stroke-dasharray=\"4 2\"/><text x=\"\(f(left + pw + 34))\" y=\"\(f(ly))\">CN own dev.</text>\n"
+        s += "<text x=\"\(f(left + pw + 14))\" y=\"\(f(ly + 24))\" fill=\"#666\">line P50, band P10-P90</text>\n"
         s += "<text x=\"\(w / 2)\" y=\"\(h - 8)\" text-anchor=\"middle\" fill=\"#666\" font-size=\"10\">ai-diffusion simulate, \(v.result.config.draws) draws, seed \(v.result.config.seed). Data: Epoch AI (epoch.ai)</text>\n"
         return s + "</svg>\n"
     }
@@ -62,8 +68,13 @@ public enum SVGCharts {
         func x(_ v: Double) -> Double { left + pw * (v - lo) / (hi - lo) }
         var s = header(w, h, title)
         let axisY = top + rowH * Double(rows.count) + 4
-        for k in 0...5 {
-            let v = lo + (hi - lo) * Double(k) / 5
+        // Ticks at round values: a step of 1, 2 or 5 times a power of ten, five to ten ticks.
+        let raw = (hi - lo) / 8, mag = Foundation.pow(10, (Foundation.log10(raw)).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        var ticks: [Double] = []
+        var t = (lo / step).rounded(.up) * step
+        while t <= hi + 1e-12 { ticks.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+        for v in ticks {
             s += "<line x1=\"\(f(x(v)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(v)))\" y2=\"\(f(axisY))\" stroke=\"#eee\"/><text x=\"\(f(x(v)))\" y=\"\(f(axisY + 16))\" text-anchor=\"middle\">\(fmt(v, digits: 2))</text>\n"
         }
         s += "<line x1=\"\(f(x(0)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(0)))\" y2=\"\(f(axisY))\" stroke=\"#333\"/>\n"
@@ -87,18 +98,30 @@ public enum SVGCharts {
             let b = v.leverBand(si, v.reportYear, .cn, own ? .monthsBoughtOwn : .monthsBought)
             return (v.result.scenarioNames[si], b.p10, b.p50, b.p90)
         }
-        return bars(title: "Months of China's \(own ? "own-development " : "")lag bought per lever, \(v.reportYear)",
+        return bars(title: own ? "Months of China's own-development lag bought per lever, \(v.reportYear)"
+                        : "Months of China's capability lag (min of own, open, stolen weights) bought per lever, \(v.reportYear)",
                     axis: "months vs baseline (paired draws; bar P50, whisker P10-P90)", rows: rows,
                     footer: "\(v.useCalibrated ? "calibrated" : "prior") ensemble, \(v.result.config.draws) draws, seed \(v.result.config.seed)")
     }
 
+    /// % change in China's deployable compute per lever (report year), P50 with P10-P90.
+    public static func leverCompute(_ v: ResultView) -> String {
+        let rows = (1..<v.result.scenarioNames.count).map { si -> (String, Double?, Double, Double?) in
+            let b = v.leverBand(si, v.reportYear, .cnComputeChangePct)
+            return (v.result.scenarioNames[si], b.p10, b.p50, b.p90)
+        }
+        return bars(title: "Change in China's deployable compute per lever, \(v.reportYear)",
+                    axis: "% vs baseline (paired draws; bar P50, whisker P10-P90)", rows: rows,
+                    footer: "\(v.useCalibrated ? "calibrated" : "prior") ensemble, \(v.result.config.draws) draws, seed \(v.result.config.seed)")
+    }
+
     /// Tornado: Spearman rank correlation of inputs with China's report-year lag (top `limit`).
-    public static func tornado(_ v: ResultView, limit: Int = 15) -> String {
-        let rows = v.result.tornado().prefix(limit).map { t -> (String, Double?, Double, Double?) in
+    public static func tornado(_ v: ResultView, own: Bool = false, limit: Int = 15) -> String {
+        let rows = v.result.tornado(own: own).prefix(limit).map { t -> (String, Double?, Double, Double?) in
             let flag = (v.priors.priors[t.name]?.isAssumption ?? t.name.hasPrefix("tau_weight")) ? " *" : ""
             return (t.name + flag, nil, t.rho, nil)
         }
-        return bars(title: "What drives China's capability lag in \(v.reportYear) (Spearman rho)", axis: "rank correlation with China's lag (* = ASSUMPTION)",
+        return bars(title: "What drives China's \(own ? "own-development" : "capability") lag in \(v.reportYear) (Spearman rho)", axis: "rank correlation with China's lag (* = ASSUMPTION)",
                     rows: rows, footer: "baseline scenario, \(v.result.acceptedCount >= 30 ? "accepted" : "all") draws")
     }
 }

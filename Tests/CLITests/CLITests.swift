@@ -184,6 +184,15 @@ struct CLITests {
         #expect(result.stderr.contains("10 of 18 rows change between enforced and ai-diffusion-2025"))
     }
 
+    @Test("A user pack (examples/packs/gulf-g2g.yaml) is a regime: Saudi Arabia's doubled allocation covers HUMAIN's GB300s")
+    func userPack() throws {
+        let result = try run(["screen", "examples/deals-2023-2026.csv", "--compare", "ai-diffusion-2025,examples/packs/gulf-g2g.yaml", "--format", "csv"])
+        #expect(result.status == 0)
+        // P06: 18,000 GB300 = 1,100,160,000 TPP: over 790,000,000, within 1,580,000,000.
+        let p06 = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("P06,") })
+        #expect(p06.contains("policy_of_denial") && p06.contains("country_allocation/SA=1100160000"))
+    }
+
     @Test("rules tiers and rules diff")
     func rules() throws {
         let tiers = try run(["rules", "tiers", "--as-of", "2025-06-01", "--format", "csv"])

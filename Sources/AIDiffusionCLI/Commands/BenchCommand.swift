@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks with their targets (run a release build: swift build -c release).",
-        subcommands: [BenchScreenCommand.self, SimulateBenchCommand.self, BenchLedgerCommand.self]
+        subcommands: [BenchScreenCommand.self, SimulateBenchCommand.self, BenchCloudCommand.self, BenchLedgerCommand.self]
     )
 }
 
@@ -27,6 +27,8 @@ struct BenchScreenCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the synthetic rows.") var seed: UInt64 = 42
     @Option(name: .long, help: "Regime.") var regime: String = "ai-diffusion-2025"
     @Option(name: .customLong("cold-runs"), help: "Runs of `classify chip H100` for the cold-start median.") var coldRuns: Int = 21
+    @Option(name: .customLong("write-csv"), help: "Also write the synthetic transactions to this file (to reproduce a run).")
+    var writeCSV: String?
 
     func run() throws {
         var context = try RuleContext.load()
@@ -35,11 +37,27 @@ struct BenchScreenCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let csvPath = directory.appendingPathComponent("synthetic.csv").path
-        let bytes = SyntheticTransactions.csv(rows: rows, seed: seed)
-        FileManager.default.createFile(atPath: csvPath, contents: Data(bytes))
+        do {
+            let bytes = SyntheticTransactions.csv(rows: rows, seed: seed)
+            FileManager.default.createFile(atPath: csvPath, contents: Data(bytes))
+            if let writeCSV { FileManager.default.createFile(atPath: writeCSV, contents: Data(bytes)) }
+        }
 
-        // 1. Determinations in memory (parsing not timed), one core.
-        let file = try TransactionReader.read(reader: CSVRecordReader(bytes: bytes, displayName: "synthetic.csv"), book: context.book)
+        // Child processes first, while this process is small: a child's peak memory as the kernel
+        // reports it includes what it shared with this process before exec.
+        // 1. End to end in a child process: CSV -> JSONL to /dev/null.
+        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let (e2eSeconds, peakKB) = try timeChildProcess(executable, ["screen", csvPath, "--regime", regime, "--format", "jsonl"])
+        let e2eRate = Double(rows) / e2eSeconds
+
+        // 2. Cold start of classify chip H100 (median).
+        var times: [Double] = []
+        for _ in 0..<max(1, coldRuns) { times.append(try timeChildProcess(executable, ["classify", "chip", "H100"]).0) }
+        times.sort()
+        let coldMS = times[times.count / 2] * 1000
+
+        // 3. Determinations in memory (reading not timed), one core.
+        let file = try TransactionReader.read(path: csvPath, book: context.book)
         var licences = 0
         let start = DispatchTime.now().uptimeNanoseconds
         ScreeningRun.screen(file, regime: compiled, snapshot: .empty) { result in
@@ -47,17 +65,6 @@ struct BenchScreenCommand: ParsableCommand {
         }
         let memorySeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let memoryRate = Double(rows) / memorySeconds
-
-        // 2. End to end in a child process: CSV -> JSONL to /dev/null.
-        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let (e2eSeconds, peakKB) = try timeChild(executable, ["screen", csvPath, "--regime", regime, "--format", "jsonl"])
-        let e2eRate = Double(rows) / e2eSeconds
-
-        // 3. Cold start of classify chip H100 (median).
-        var times: [Double] = []
-        for _ in 0..<max(1, coldRuns) { times.append(try timeChild(executable, ["classify", "chip", "H100"]).0) }
-        times.sort()
-        let coldMS = times[times.count / 2] * 1000
 
         var table = TextTable(header: ["MEASURE", "VALUE", "TARGET", "MET"], rightAligned: [1])
         table.add(["determinations in memory (1 core)", "\(Int(memoryRate)) rows/s", ">= 1000000 rows/s", memoryRate >= 1_000_000 ? "yes" : "no"])
@@ -67,23 +74,5 @@ struct BenchScreenCommand: ParsableCommand {
         print("bench screen: \(rows) synthetic rows (seed \(seed)), regime \(compiled.id); \(licences) need a licence")
         print("  in memory: \(String(format: "%.3f", memorySeconds)) s; end to end: \(String(format: "%.3f", e2eSeconds)) s")
         print(table.render(), terminator: "")
-    }
-
-    /// Wall time and peak RSS (KiB, largest child so far) of a child process with stdout to /dev/null.
-    private func timeChild(_ executable: String, _ arguments: [String]) throws -> (Double, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        let start = DispatchTime.now().uptimeNanoseconds
-        try process.run()
-        process.waitUntilExit()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        guard process.terminationStatus == 0 else {
-            throw InputError("benchmark child `\(arguments.joined(separator: " "))` failed with status \(process.terminationStatus)")
-        }
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        return (seconds, Int(usage.ru_maxrss))
     }
 }

@@ -9,7 +9,7 @@ struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
         abstract: "Classify items under the rules in force on a date.",
-        subcommands: [ClassifyChipCommand.self]
+        subcommands: [ClassifyChipCommand.self, ClassifyModelCommand.self]
     )
 }
 
@@ -52,6 +52,15 @@ struct ClassifyChipCommand: ParsableCommand {
     @OptionGroup var asOf: AsOfOption
     @OptionGroup var formatOption: FormatOption
 
+    /// Sources of the figures given on the command line.
+    private var commandLineSources: [String: String] {
+        var sources = ["tpp": "command line (--tpp)", "datacenter": consumer ? "command line (--consumer)" : "default: designed for datacenters (no --consumer)"]
+        if dieArea != nil { sources["die_area_mm2"] = "command line (--die-area)" }
+        if interconnect != nil { sources["interconnect_gbps"] = "command line (--interconnect)" }
+        if dramBandwidth != nil { sources["dram_bandwidth_gbps"] = "command line (--dram-bandwidth)" }
+        return sources
+    }
+
     func validate() throws {
         let modes = [name != nil, all, tpp != nil].filter { $0 }.count
         if modes != 1 { throw ValidationError("give exactly one of NAME, --all or --tpp") }
@@ -77,7 +86,7 @@ struct ClassifyChipCommand: ParsableCommand {
         } else {
             chips = [ChipSpec(name: "uncatalogued chip", tpp: TPP(tpp ?? 0), dieAreaMM2: dieArea, datacenter: !consumer,
                               interconnectGBps: interconnect, dramBandwidthGBps: dramBandwidth,
-                              sources: ["tpp": "command line"])]
+                              sources: commandLineSources)]
         }
         var layers: [String] = []
         var results: [ChipClassification] = []
@@ -88,10 +97,8 @@ struct ClassifyChipCommand: ParsableCommand {
         }
         let sink = ByteSink.standardOutput()
         switch formatOption.format {
-        case .jsonl:
-            for result in results { sink.write(result.json(regime: regimeID, day: day, layers: layers) + "\n"); sink.endRecord() }
-        case .json:
-            sink.write("[\n" + results.map { $0.json(regime: regimeID, day: day, layers: layers) }.joined(separator: ",\n") + "\n]\n")
+        case .jsonl, .json:
+            formatOption.writeJSON(results.map { $0.json(regime: regimeID, day: day, layers: layers) }, to: sink)
         case .csv:
             sink.write("name,eccn,prong,tpp,die_area_mm2,performance_density,h100_equivalents,datacenter,warnings\n")
             for r in results {

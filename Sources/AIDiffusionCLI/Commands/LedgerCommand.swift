@@ -49,7 +49,7 @@ struct LedgerShowCommand: ParsableCommand {
             } + bases.map { e in
                 "{\"installed_base\":\(JSONEscaping.quoted(e.holder)),\"country\":\"\(e.country)\",\"tpp\":\(e.tpp)}"
             }
-            sink.write(formatOption.format == .json ? "[\n" + lines.joined(separator: ",\n") + "\n]\n" : lines.map { $0 + "\n" }.joined())
+            formatOption.writeJSON(lines, to: sink)
         case .csv:
             sink.write("cap,kind,used,reserved,limit,remaining,debits\n")
             for b in balances {

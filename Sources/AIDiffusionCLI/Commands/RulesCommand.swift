@@ -27,7 +27,7 @@ struct RulesListCommand: ParsableCommand {
             let lines = layers.map { layer in
                 "{\"id\":\(JSONEscaping.quoted(layer.id)),\"effective_from\":\"\(layer.effectiveFrom)\",\"compliance_from\":\(layer.complianceFrom.map { "\"\($0)\"" } ?? "null"),\"enforced_until\":\(layer.enforcedUntil.map { "\"\($0)\"" } ?? "null"),\"superseded_on\":\(layer.supersededOn.map { "\"\($0)\"" } ?? "null"),\"title\":\(JSONEscaping.quoted(layer.title)),\"citation\":\(JSONEscaping.quoted(layer.citation))}"
             }
-            sink.write(formatOption.format == .json ? "[\n" + lines.joined(separator: ",\n") + "\n]\n" : lines.joined(separator: "\n") + "\n")
+            formatOption.writeJSON(lines, to: sink)
         case .csv:
             sink.write("id,effective_from,compliance_from,enforced_until,superseded_on,citation\n")
             for layer in layers {
@@ -91,7 +91,7 @@ struct RulesTiersCommand: ParsableCommand {
                 let groups = shown.filter { view.groups[$0]?.contains(c.code) ?? false }
                 return "{\"country\":\"\(c.code)\",\"name\":\(JSONEscaping.quoted(c.name)),\"tier\":\(tiers[c.code] ?? 2),\"groups\":[\(groups.map { "\"\($0)\"" }.joined(separator: ","))]}"
             }
-            sink.write(formatOption.format == .json ? "[\n" + lines.joined(separator: ",\n") + "\n]\n" : lines.joined(separator: "\n") + "\n")
+            formatOption.writeJSON(lines, to: sink)
         case .csv:
             sink.write("country,name,tier,groups\n")
             for c in countries {
@@ -146,7 +146,7 @@ struct RulesDiffCommand: ParsableCommand {
         switch formatOption.format {
         case .json, .jsonl:
             let lines = diff.changes.map { "{\"kind\":\"\($0.kind)\",\"key\":\(JSONEscaping.quoted($0.key)),\"before\":\($0.before.map(JSONEscaping.quoted) ?? "null"),\"after\":\($0.after.map(JSONEscaping.quoted) ?? "null")}" }
-            sink.write(formatOption.format == .json ? "[\n" + lines.joined(separator: ",\n") + "\n]\n" : lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+            formatOption.writeJSON(lines, to: sink)
         case .csv:
             sink.write("kind,key,before,after\n")
             for c in diff.changes { sink.write([c.kind, c.key, c.before ?? "", c.after ?? ""].map(csvField).joined(separator: ",") + "\n") }

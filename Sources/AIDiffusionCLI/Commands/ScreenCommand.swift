@@ -44,16 +44,15 @@ struct ScreenCommand: ParsableCommand {
     func run() throws {
         var context = try RuleContext.load()
         let format = formatOption.format
-        let displayName = (file as NSString).lastPathComponent == file ? file : file
         if let compare {
             let names = compare.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
             let a = try context.compile(names[0]), b = try context.compile(names[1])
-            let input = try TransactionReader.read(path: file, displayName: displayName, book: context.book)
+            let input = try TransactionReader.read(path: file, book: context.book)
             try runComparison(input, a, b, format: format)
             return
         }
         let regime = try context.compile(regimeOption.regime)
-        let input = try TransactionReader.read(path: file, displayName: displayName, book: context.book)
+        let input = try TransactionReader.read(path: file, book: context.book)
         if commit {
             try runCommit(input, regime: regime, format: format, book: context.book)
         } else {

@@ -40,6 +40,9 @@ public struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (results do not depend on it).")
     public var threads: Int?
 
+    @Flag(name: .customLong("per-draw"), help: "Also write draws.csv: every draw's acceptance, hindcast statistics, China's baseline lags and inputs.")
+    public var perDraw = false
+
     @Option(name: .customLong("regenerate-cluster-summary"), help: "Print the cluster summary derived from an Epoch gpu_clusters.csv and exit.")
     public var clusterCSV: String?
 
@@ -87,22 +90,32 @@ public struct SimulateCommand: ParsableCommand {
         let result = runMonteCarlo(model: model, config: config, progress: progress)
         bar?.finish()
         let view = ResultView(result: result, scenarios: scenarios, priors: inputs.priors, calibration: inputs.calibration, tierCaps: caps)
-        try writeOutputs(view, to: out)
+        try writeOutputs(view, to: out, perDraw: perDraw)
         FileHandle.standardError.write(Data(String(format: "simulate: %d draws, %d accepted (%.1f%%), %.2f s; wrote %@\n",
                                                    draws, result.acceptedCount, 100 * result.acceptanceRate, Date().timeIntervalSince(start), out).utf8))
-        print(HTMLReport.lagTable(view, html: false), terminator: "")
+        if let w = view.smallEnsembleWarning { FileHandle.standardError.write(Data("simulate: warning: \(w)\n".utf8)) }
+        print("Capability lag behind the US frontier, baseline, \(view.useCalibrated ? "calibrated" : "prior-predictive"), months, P50 [P10-P90]:")
+        print(HTMLReport.lagTable(view, html: false))
+        if let share = view.weightsRouteShare(0, reportYear) {
+            print(String(format: "China's capability lag = min(own development, open weights + adoption, stolen, hosted) (spec eq. 7); in %d the weights route sets it in %.0f%% of accepted draws.\n", reportYear, 100 * share))
+        }
+        if scenarios.count > 1 {
+            print("Levers vs baseline (paired draws), P50 [P10, P90]:")
+            print(HTMLReport.leverTable(view, html: false), terminator: "")
+        }
     }
 }
 
 /// Writes every result file into `dir`.
-public func writeOutputs(_ v: ResultView, to dir: String) throws {
+public func writeOutputs(_ v: ResultView, to dir: String, perDraw: Bool = false) throws {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let files: [(String, String)] = [
         ("trajectories.csv", ResultFiles.trajectories(v)), ("levers.csv", ResultFiles.levers(v)),
         ("checks.csv", ResultFiles.checks(v)), ("tornado.csv", ResultFiles.tornado(v)), ("parameters.csv", ResultFiles.parameters(v)),
         ("results.json", ResultFiles.json(v)), ("lag-fan.svg", SVGCharts.lagFan(v)), ("levers.svg", SVGCharts.leverBars(v)),
-        ("tornado.svg", SVGCharts.tornado(v)), ("report.html", HTMLReport.render(v)),
-    ]
+        ("levers-own.svg", SVGCharts.leverBars(v, own: true)), ("levers-compute.svg", SVGCharts.leverCompute(v)),
+        ("tornado.svg", SVGCharts.tornado(v)), ("tornado-own.svg", SVGCharts.tornado(v, own: true)), ("report.html", HTMLReport.render(v)),
+    ] + (perDraw ? [("draws.csv", ResultFiles.perDraw(v))] : [])
     for (name, text) in files {
         try Data(text.utf8).write(to: URL(fileURLWithPath: dir).appendingPathComponent(name))
     }

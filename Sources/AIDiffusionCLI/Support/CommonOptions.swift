@@ -3,6 +3,7 @@ import ArgumentParser
 import DiffusionRules
 import Foundation
 import Screening
+import TabularIO
 
 extension OutputFormat: ExpressibleByArgument {}
 
@@ -10,6 +11,17 @@ extension OutputFormat: ExpressibleByArgument {}
 struct FormatOption: ParsableArguments {
     @Option(name: .long, help: "Output format: table, json, jsonl or csv.")
     var format: OutputFormat = .table
+}
+
+extension FormatOption {
+    /// Writes JSON objects (one per string) as a JSON array (`json`) or one per line (`jsonl`).
+    func writeJSON(_ objects: [String], to sink: ByteSink) {
+        if format == .json {
+            sink.write(objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n")
+        } else {
+            for object in objects { sink.write(object + "\n") }
+        }
+    }
 }
 
 /// `--regime enforced|ai-diffusion-2025|PATH.yaml`.

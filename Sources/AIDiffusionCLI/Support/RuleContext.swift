@@ -21,6 +21,7 @@ struct RuleContext {
     }
 
     mutating func compile(_ name: String) throws -> CompiledRegime {
-        try book.compile(regime: regimeID(name))
+        let id = try regimeID(name) // may add a pack to `book`: resolve it before compiling
+        return try book.compile(regime: id)
     }
 }
