@@ -104,33 +104,45 @@ public class LedgerCore: AllocationLedger, @unchecked Sendable {
                                                                       determinationJSON: record.determinationJSON, event: event)))
                 }
             }
+            try Self.checkInstalledBaseCaps(session, records: records, guards: guards)
             try appender.flush()
             try Self.apply(session, moves)
             try session.insertInstalledBase(bases)
-            try Self.checkInstalledBaseCaps(session, guards)
             try session.insertReceipts(receipts)
             return .recorded(runID: runID, firstSequence: first, lastSequence: appender.seq)
         }
     }
 
     /// The store's own check of the caps measured on installed bases (NVEU quarterly allocation;
-    /// UVEU shares of Supp. No. 10 to part 748 ¶6), after the rows' installed bases are added.
-    static func checkInstalledBaseCaps(_ session: any LedgerSession,
-                                       _ guards: [(record: LedgerRecord, limit: CapLimit, debit: Debit)]) throws {
-        for (record, limit, debit) in guards {
-            guard let holder = debit.cap.party, let country = debit.cap.country else { continue }
-            let bases = try session.installedBase(holder: holder)
-            if limit.appliesToInstalledBase, let cap = limit.limit {
-                let base = bases[country.description] ?? 0
-                if base > cap.milli {
-                    throw LedgerError("the store refused row \(record.rowID) (nothing recorded): \(holder)'s installed base in \(country) would be \(TPP(milli: base)) TPP, over the \(debit.cap.kind.uppercased()) allocation of \(cap) (\(limit.citation))")
-                }
+    /// UVEU shares of Supp. No. 10 to part 748 ¶6): each guarded row is checked against the stored
+    /// base plus the additions of the rows before it and its own, in file order.
+    static func checkInstalledBaseCaps(_ session: any LedgerSession, records: [LedgerRecord],
+                                       guards: [(record: LedgerRecord, limit: CapLimit, debit: Debit)]) throws {
+        guard !guards.isEmpty else { return }
+        let guarded = Set(guards.compactMap { $0.debit.cap.party })
+        var bases: [String: [String: Int64]] = [:]
+        for holder in guarded { bases[holder] = try session.installedBase(holder: holder) }
+        var pending = guards[...]
+        for record in records {
+            if let addition = record.installedBaseAddition, guarded.contains(addition.holder) {
+                bases[addition.holder, default: [:]][addition.country.description, default: 0] += addition.tpp.milli
             }
-            if let shares = limit.uveu {
-                var byCountry: [CountryCode: Int64] = [:]
-                for (code, milli) in bases { if let c = CountryCode(code) { byCountry[c] = milli } }
-                if let problem = shares.violation(of: byCountry, at: country) {
-                    throw LedgerError("the store refused row \(record.rowID) (nothing recorded): UVEU \(holder): \(problem) (\(limit.citation))")
+            while let (guardedRecord, limit, debit) = pending.first, guardedRecord.rowID == record.rowID {
+                pending.removeFirst()
+                guard let holder = debit.cap.party, let country = debit.cap.country else { continue }
+                let holderBases = bases[holder] ?? [:]
+                if limit.appliesToInstalledBase, let cap = limit.limit {
+                    let base = holderBases[country.description] ?? 0
+                    if base > cap.milli {
+                        throw LedgerError("the store refused row \(record.rowID) (nothing recorded): \(holder)'s installed base in \(country) would be \(TPP(milli: base)) TPP, over the \(debit.cap.kind.uppercased()) allocation of \(cap) (\(limit.citation))")
+                    }
+                }
+                if let shares = limit.uveu {
+                    var byCountry: [CountryCode: Int64] = [:]
+                    for (code, milli) in holderBases { if let c = CountryCode(code) { byCountry[c] = milli } }
+                    if let problem = shares.violation(of: byCountry, at: country) {
+                        throw LedgerError("the store refused row \(record.rowID) (nothing recorded): UVEU \(holder): \(problem) (\(limit.citation))")
+                    }
                 }
             }
         }

@@ -117,6 +117,16 @@ struct CLITests {
         #expect(export.stdout.split(separator: "\n").count == 18)
     }
 
+    @Test("The store's own UVEU check agrees with the engine, row by row in file order (fleet + uveu-2025)")
+    func uveuCommit() throws {
+        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("l-\(UUID()).sqlite").path
+        #expect(try run(["ledger", "seed-fleet", "examples/fleet-contoso.csv", "--ledger", ledger]).status == 0)
+        let commit = try run(["screen", "examples/uveu-2025.csv", "--regime", "ai-diffusion-2025", "--commit", "--ledger", ledger, "--format", "csv"])
+        #expect(commit.status == 0, "\(commit.stderr)")
+        #expect(commit.stdout.contains("uveu/Contoso Cloud/AE"))
+        #expect(try run(["ledger", "verify", "--ledger", ledger]).status == 0)
+    }
+
     @Test("Reservations and history from the command line")
     func reservationsCLI() throws {
         let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("l-\(UUID()).sqlite").path
