@@ -76,6 +76,7 @@ extension CompiledRegime {
             return CapLimit(limit: TPP(limit.value), citation: cap.citation)
         case let .countryAllocation(country):
             guard let cap = definition(.perDestinationWindow), var limit = cap.limit.map({ TPP($0.value) }) else { return nil }
+            if let window = cap.window, !window.contains(day) { return nil }   // no allocation is defined outside 2025-2027
             let index = book.registry.index(of: country)
             for multiplier in cap.multipliers ?? [] {
                 if let index, epoch.sets[multiplier.set]?.contains(index: index) == true {

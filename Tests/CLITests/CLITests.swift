@@ -140,6 +140,9 @@ struct CLITests {
         let unknown = try run(["ledger", "history", "lpp/Nobody/2026", "--ledger", ledger])
         #expect(unknown.status == 1 && unknown.stderr.contains("\"Nobody\" is not a holder"))
         #expect(try run(["ledger", "deny", "APP-1", "--ledger", ledger]).status == 1)
+        // No country allocation is defined after 2027 (the window of 742.6(b)(10)(iii)(B)).
+        let late = try run(["ledger", "reserve", "APP-2", "--cap", "country_allocation/IN", "--tpp", "1", "--expires", "2029-01-01", "--as-of", "2028-01-05", "--ledger", ledger])
+        #expect(late.stdout.contains("refused APP-2: no limit is defined for country_allocation/IN on 2028-01-05"))
         #expect(try run(["ledger", "verify", "--ledger", ledger]).status == 0)
     }
 
