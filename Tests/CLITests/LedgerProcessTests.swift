@@ -32,8 +32,8 @@ enum ProcessBackend: String, CustomStringConvertible, Sendable {
     }
 }
 
-/// A child `ai-diffusion` process with stdout going to a file.
-func spawn(_ arguments: [String], stdout: String, environment extra: [String: String] = [:]) throws -> Process {
+/// A child `ai-diffusion` process with stdout going to a new file (nil: discarded).
+func spawn(_ arguments: [String], stdout: String?, environment extra: [String: String] = [:]) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -41,9 +41,13 @@ func spawn(_ arguments: [String], stdout: String, environment extra: [String: St
     var environment = ProcessInfo.processInfo.environment
     for (key, value) in extra { environment[key] = value }
     process.environment = environment
-    FileManager.default.createFile(atPath: stdout, contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: stdout)
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    if let stdout {
+        FileManager.default.createFile(atPath: stdout, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: stdout)
+    } else {
+        process.standardOutput = FileHandle.nullDevice
+    }
+    process.standardError = FileHandle.nullDevice
     try process.run()
     return process
 }
@@ -119,7 +123,7 @@ struct LedgerProcessTests {
         // machine), so the kills land anywhere from start-up to the last commit.
         func timed(_ arguments: [String]) throws -> UInt32 {
             let start = DispatchTime.now().uptimeNanoseconds
-            let process = try spawn(arguments, stdout: "/dev/null")
+            let process = try spawn(arguments, stdout: nil)
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
             return UInt32((DispatchTime.now().uptimeNanoseconds - start) / 1000)
