@@ -8,6 +8,9 @@ import PostgresNIO
 /// with `SELECT ... FROM chain_head FOR UPDATE`, which serializes writers on the chain head, so
 /// each decides against the caps as committed; the `caps` CHECK constraint refuses any over-issue.
 /// An empty database becomes a ledger on first use; a database with other tables is refused.
+///
+/// Calls block the calling thread on postgres-nio futures (`wait()`): call from ordinary threads
+/// (the CLI's main thread, GCD), not from Swift concurrency's cooperative pool.
 public final class PostgresLedger: LedgerCore, @unchecked Sendable {
     /// Opens the ledger in the database at `url`. The receipt signing key defaults to
     /// `$AI_DIFFUSION_SIGNING_KEY`, else `$XDG_DATA_HOME/ai-diffusion/keys/<ledger id>.ed25519`.
