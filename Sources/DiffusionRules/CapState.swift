@@ -35,14 +35,24 @@ public struct CapSnapshot: Sendable, Equatable {
     public static let empty = CapSnapshot()
 }
 
-/// A holder's installed base: total and by country registry index.
+/// A holder's installed base: total and by country registry index. Holders have few countries, so
+/// the per-country amounts are a short list searched in order (cheaper than a dictionary per holder).
 struct InstalledBase {
     var total = TPP.zero
-    var byCountry: [Int: TPP] = [:]
+    private(set) var countries: [(country: Int, tpp: TPP)] = []
 
     mutating func add(_ tpp: TPP, at country: Int) {
         total = total + tpp
-        byCountry[country, default: .zero] = byCountry[country, default: .zero] + tpp
+        if let i = countries.firstIndex(where: { $0.country == country }) {
+            countries[i].tpp = countries[i].tpp + tpp
+        } else {
+            countries.append((country, tpp))
+        }
+    }
+
+    /// The base in one country.
+    func amount(in country: Int) -> TPP {
+        countries.first { $0.country == country }?.tpp ?? .zero
     }
 }
 

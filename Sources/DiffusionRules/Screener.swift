@@ -30,8 +30,10 @@ public final class Screener {
     private let usIndex: Int?
 
     private var lppUsed: [Int64: TPP] = [:]
-    private var allocationUsed: [Int: TPP] = [:]
-    private var bases: [Int32: InstalledBase] = [:]
+    /// TPP counted against each destination's allocation, by registry index.
+    private var allocationUsed: [TPP]
+    /// Installed base by party index (parties are dense); nil for parties with none.
+    private var bases: [InstalledBase?] = []
     /// Memo per epoch and item: the classification and its ECCN's bit.
     private var classifications: [[Int: (Classification, UInt64)]]
 
@@ -43,24 +45,43 @@ public final class Screener {
         self.registry = regime.book.registry
         self.h100 = regime.book.h100
         self.usIndex = regime.book.registry.index(of: .unitedStates)
+        self.allocationUsed = Array(repeating: .zero, count: regime.book.registry.countries.count)
         self.classifications = Array(repeating: [:], count: regime.epochs.count)
         for (key, tpp) in snapshot.lpp {
             lppUsed[Screener.lppKey(self.parties.intern(key.parent), key.year)] = tpp
         }
         for (country, tpp) in snapshot.countryAllocation {
             if let index = registry.index(of: country) { allocationUsed[index] = tpp }
+
         }
-        for (holder, byCountry) in snapshot.installedBase {
+        for (holder, byCountry) in snapshot.installedBase.sorted(by: { $0.key < $1.key }) {
             let party = self.parties.intern(holder)
             var base = InstalledBase()
             for (country, tpp) in byCountry.sorted(by: { $0.key < $1.key }) {
                 if let index = registry.index(of: country) { base.add(tpp, at: index) }
             }
-            bases[party] = base
+            setBase(base, for: party)
         }
     }
 
     private static func lppKey(_ party: Int32, _ year: Int) -> Int64 { Int64(party) << 16 | Int64(year) }
+
+    private func base(of party: Int32) -> InstalledBase? {
+        Int(party) < bases.count ? bases[Int(party)] : nil
+    }
+
+    private func setBase(_ base: InstalledBase, for party: Int32) {
+        let index = Int(party)
+        if index >= bases.count { bases.append(contentsOf: repeatElement(nil, count: index - bases.count + 1)) }
+        bases[index] = base
+    }
+
+    private func addToBase(_ tpp: TPP, at country: Int, for party: Int32) {
+        let index = Int(party)
+        if index >= bases.count { bases.append(contentsOf: repeatElement(nil, count: index - bases.count + 1)) }
+        if bases[index] == nil { bases[index] = InstalledBase() }
+        bases[index]!.add(tpp, at: country)
+    }
 
     /// The classification of an item on an epoch and its ECCN's bit, memoized.
     private func classification(epoch: Int, item: Int) -> (Classification, UInt64) {
@@ -156,7 +177,7 @@ public final class Screener {
         var addition: (String, CountryCode, TPP)?
         let denied = outcome.reviewPolicy?.isDenial ?? false
         if !denied, epoch.installedBaseMask & facts.eccnBit != 0, let total {
-            bases[transaction.ultimateParent, default: InstalledBase()].add(total, at: destination)
+            addToBase(total, at: destination, for: transaction.ultimateParent)
             addition = (parties[transaction.ultimateParent], transaction.destination, total)
         }
 
@@ -179,7 +200,7 @@ public final class Screener {
             let key = Screener.lppKey(transaction.ultimateParent, year)
             lppUsed[key] = (lppUsed[key] ?? .zero) + debit.tpp
         case .countryAllocation:
-            allocationUsed[destination] = (allocationUsed[destination] ?? .zero) + debit.tpp
+            allocationUsed[destination] = allocationUsed[destination] + debit.tpp
         case .uveu, .nveu:
             break // installed bases grow below for every non-denied counted row
         }
@@ -218,7 +239,7 @@ public final class Screener {
                 limit = limit.scaled(by: factor)
                 factorApplied = factor
             }
-            let used = allocationUsed[destination] ?? .zero
+            let used = allocationUsed[destination]
             let after = used + total
             let limitText = limit
             let appliedFactor = factorApplied
@@ -234,7 +255,7 @@ public final class Screener {
         case .uveuDistribution:
             return uveuCheck(cap, epoch: epoch, transaction: transaction, destination: destination, total: total)
         case .nveuSchedule:
-            let base = bases[transaction.ultimateParent]?.byCountry[destination] ?? .zero
+            let base = base(of: transaction.ultimateParent)?.amount(in: destination) ?? .zero
             let after = base + total
             let permitted = cap.scheduledBase(on: transaction.date)
             let quarter = "\(transaction.date.year)Q\(transaction.date.quarter)"
@@ -251,12 +272,12 @@ public final class Screener {
     private func uveuCheck(_ cap: CompiledCap, epoch: Epoch, transaction: Transaction, destination: Int,
                            total: TPP) -> CapVerdict {
         let parent = parties[transaction.ultimateParent]
-        var base = bases[transaction.ultimateParent] ?? InstalledBase()
+        var base = base(of: transaction.ultimateParent) ?? InstalledBase()
         base.add(total, at: destination)
         let whole = Double(base.total.milli)
         guard whole > 0 else { return .exceeded { "UVEU: installed base is empty" } }
         var outsideTier1 = TPP.zero
-        for (country, tpp) in base.byCountry where !(epoch.tier1?.contains(index: country) ?? false) {
+        for (country, tpp) in base.countries where !(epoch.tier1?.contains(index: country) ?? false) {
             outsideTier1 = outsideTier1 + tpp
         }
         var failures: [String] = []
@@ -268,12 +289,12 @@ public final class Screener {
             if share > limit.value { failures.append(text) } else { holds.append(text) }
         }
         if let limit = definition.maxShareSingleCountry, !(epoch.tier1?.contains(index: destination) ?? false) {
-            let share = Double((base.byCountry[destination] ?? .zero).milli) / whole
+            let share = Double(base.amount(in: destination).milli) / whole
             let text = "in \(transaction.destination) \(percentText(share)) (limit \(percentText(limit.value)))"
             if share > limit.value { failures.append(text) } else { holds.append(text) }
         }
         if let limit = definition.maxShareOutsideUSForUSHeadquartered, transaction.consigneeHQ == .unitedStates {
-            let inUS = usIndex.flatMap { base.byCountry[$0] } ?? .zero
+            let inUS = usIndex.map { base.amount(in: $0) } ?? .zero
             let share = Double((base.total - inUS).milli) / whole
             let text = "outside the US \(percentText(share)) (limit \(percentText(limit.value)))"
             if share > limit.value { failures.append(text) } else { holds.append(text) }

@@ -71,10 +71,10 @@ struct ScreenCommand: ParsableCommand {
 
     private func runDry(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
         let sink = ByteSink.standardOutput()
-        // Tables are for people (small files); other formats are written on a second thread.
+        // Tables are for people (small files); other formats are formatted on other threads.
         let writer: DeterminationWriter = format == .table
             ? makeDeterminationWriter(format, sink: sink)
-            : BackgroundWriter(makeDeterminationWriter(format, sink: sink))
+            : ParallelOutput(format: format, sink: sink)
         var summary = ScreeningSummary(regimes: [regime.id])
         ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny()) { result in
             writer.write(result.determination)

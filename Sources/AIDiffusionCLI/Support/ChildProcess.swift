@@ -1,22 +1,32 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs this executable again as a child with standard output to /dev/null, for benchmarks that
 /// measure a whole command: returns wall seconds and the peak resident memory (KiB) of the largest
 /// child waited for so far (`getrusage(RUSAGE_CHILDREN)`). Throws ``InputError`` if the child fails.
 ///
-/// Note: a child's peak includes what it shared with this process before exec, so run children
-/// while this process is still small.
+/// Uses `posix_spawn` directly: Foundation's `Process` adds milliseconds of its own set-up per launch,
+/// which would be counted as the child's start-up. A child's peak memory includes what it shared
+/// with this process before exec, so run children while this process is still small.
 func timeChildProcess(_ executable: String, _ arguments: [String]) throws -> (seconds: Double, peakKB: Int) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
     let start = DispatchTime.now().uptimeNanoseconds
-    try process.run()
-    process.waitUntilExit()
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw InputError("cannot start \(executable): error \(spawned)") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    guard process.terminationStatus == 0 else {
-        throw InputError("benchmark child `\(arguments.joined(separator: " "))` failed with status \(process.terminationStatus)")
+    let exited = (status & 0x7F) == 0, code = (status >> 8) & 0xFF
+    guard exited && code == 0 else {
+        throw InputError("benchmark child `\(arguments.joined(separator: " "))` failed with status \(status)")
     }
     var usage = rusage()
     getrusage(RUSAGE_CHILDREN.rawValue, &usage)
