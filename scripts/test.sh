@@ -1,16 +1,34 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need from Debian packages,
-# builds once, runs every test. This is the README's test command and what CI runs (.ci/run).
+# starts a throwaway PostgreSQL cluster on 127.0.0.1 (private port and socket directory, trust
+# authentication, fsync off), builds once, runs every test against both ledger backends (SQLite and
+# PostgreSQL), and stops the cluster on exit. This is the README's test command and what CI runs
+# (.ci/run).
+#
+# AI_DIFFUSION_TEST_POSTGRES_URL already set: use that server instead of starting one.
+# AI_DIFFUSION_SKIP_POSTGRES=1: run the SQLite side only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
 missing=()
 need libsqlite3-dev
+if [ -z "${AI_DIFFUSION_TEST_POSTGRES_URL:-}" ] && [ "${AI_DIFFUSION_SKIP_POSTGRES:-0}" != 1 ]; then
+    need postgresql
+    need postgresql-contrib
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ -z "${AI_DIFFUSION_TEST_POSTGRES_URL:-}" ] && [ "${AI_DIFFUSION_SKIP_POSTGRES:-0}" != 1 ]; then
+    source scripts/pg-cluster.sh
+    pg_cluster_start
+    trap pg_cluster_stop EXIT
+    export AI_DIFFUSION_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:${PG_PORT}/postgres"
+    echo "PostgreSQL for tests: $AI_DIFFUSION_TEST_POSTGRES_URL" >&2
 fi
 
 swift build --build-tests

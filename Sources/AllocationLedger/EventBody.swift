@@ -4,62 +4,85 @@ import Foundation
 import TabularIO
 
 /// Canonical JSON bodies of ledger events (what the hash chain covers) and their parsing for
-/// verification.
+/// verification. Every body carries its `moves` (changes of used and reserved TPP per cap, with
+/// the limit recorded from the rule pack) so `ledger verify` can recompute every projection.
 enum EventBody {
-    static func determination(run: RunInfo, record: LedgerRecord) -> String {
-        var text = "{\"type\":\"determination\",\"file_sha256\":\(JSONEscaping.quoted(run.fileSHA256))"
-        text += ",\"file\":\(JSONEscaping.quoted(run.fileName)),\"regime\":\(JSONEscaping.quoted(run.regime))"
-        text += ",\"row_id\":\(JSONEscaping.quoted(record.rowID)),\"debits\":["
-        text += record.debits.map(debit).joined(separator: ",")
-        text += "],\"installed_base\":"
+    static func determination(run: RunInfo, record: LedgerRecord, moves: [Movement]) -> String {
+        var text = "{\"type\":\"determination\",\"recorded_at\":\(q(run.recordedAt)),\"file_sha256\":\(q(run.fileSHA256))"
+        text += ",\"file\":\(q(run.fileName)),\"regime\":\(q(run.regime)),\"rule_pack_sha256\":\(q(run.rulePackSHA256))"
+        text += ",\"row_id\":\(q(record.rowID)),\"moves\":\(movesJSON(moves)),\"installed_base\":"
         text += record.installedBaseAddition.map(installedBase) ?? "null"
         text += ",\"determination\":\(record.determinationJSON)}"
         return text
     }
 
-    static func fleet(fileSHA256: String, fileName: String, line: Int, entry: InstalledBaseEntry) -> String {
-        "{\"type\":\"fleet\",\"file_sha256\":\(JSONEscaping.quoted(fileSHA256)),\"file\":\(JSONEscaping.quoted(fileName)),\"line\":\(line),\"installed_base\":\(installedBase(entry))}"
+    static func fleet(fileSHA256: String, fileName: String, recordedAt: String, line: Int, entry: InstalledBaseEntry) -> String {
+        "{\"type\":\"fleet\",\"recorded_at\":\(q(recordedAt)),\"file_sha256\":\(q(fileSHA256)),\"file\":\(q(fileName)),\"line\":\(line),\"moves\":[],\"installed_base\":\(installedBase(entry))}"
     }
 
-    static func debit(_ debit: Debit) -> String {
-        var text = "{\"cap\":\(JSONEscaping.quoted(debit.cap.name)),\"kind\":\(JSONEscaping.quoted(debit.cap.kind))"
-        text += ",\"party\":\(debit.cap.party.map(JSONEscaping.quoted) ?? "null")"
-        text += ",\"country\":\(debit.cap.country.map { JSONEscaping.quoted($0.description) } ?? "null")"
-        text += ",\"year\":\(debit.cap.year.map(String.init) ?? "null"),\"tpp_milli\":\(debit.tpp.milli)}"
+    /// A debit or reservation request and its outcome.
+    static func request(type: String, recordedAt: String, key: String, date: Day, expiresAt: String?,
+                        debits: [Debit], granted: Bool, reason: String?, moves: [Movement]) -> String {
+        var text = "{\"type\":\(q(type)),\"recorded_at\":\(q(recordedAt)),\"key\":\(q(key)),\"date\":\(q(date.description))"
+        if let expiresAt { text += ",\"expires_at\":\(q(expiresAt))" }
+        text += ",\"request\":[" + debits.map { "{\"cap\":\(q($0.cap.name)),\"tpp_milli\":\($0.tpp.milli)}" }.joined(separator: ",") + "]"
+        text += ",\"granted\":\(granted),\"reason\":\(reason.map(q) ?? "null"),\"moves\":\(movesJSON(moves))}"
         return text
     }
 
+    /// A grant, denial or expiry of a reservation.
+    static func closing(type: String, recordedAt: String, id: String, moves: [Movement]) -> String {
+        "{\"type\":\(q(type)),\"recorded_at\":\(q(recordedAt)),\"reservation\":\(q(id)),\"moves\":\(movesJSON(moves))}"
+    }
+
+    static func movesJSON(_ moves: [Movement]) -> String {
+        "[" + moves.map { m in
+            "{\"cap\":\(q(m.cap)),\"kind\":\(q(m.kind)),\"party\":\(m.party.map(q) ?? "null"),\"country\":\(m.country.map(q) ?? "null"),\"year\":\(m.year.map(String.init) ?? "null"),\"used_milli\":\(m.usedMilli),\"reserved_milli\":\(m.reservedMilli),\"limit_milli\":\(m.limitMilli.map(String.init) ?? "null")}"
+        }.joined(separator: ",") + "]"
+    }
+
     static func installedBase(_ entry: InstalledBaseEntry) -> String {
-        "{\"holder\":\(JSONEscaping.quoted(entry.holder)),\"country\":\(JSONEscaping.quoted(entry.country.description)),\"tpp_milli\":\(entry.tpp.milli),\"as_of\":\(entry.asOf.map { JSONEscaping.quoted($0.description) } ?? "null")}"
+        "{\"holder\":\(q(entry.holder)),\"country\":\(q(entry.country.description)),\"tpp_milli\":\(entry.tpp.milli),\"as_of\":\(entry.asOf.map { q($0.description) } ?? "null")}"
     }
 
-    /// Debits and installed-base entry recorded in a body, for recomputing projections.
+    private static func q(_ text: String) -> String { JSONEscaping.quoted(text) }
+
+    /// What verification needs from a body.
     struct Parsed {
-        var debits: [(cap: String, kind: String, party: String?, country: String?, year: Int?, milli: Int64)] = []
-        var installedBase: (holder: String, country: String, milli: Int64, asOf: String?)?
-        var determination: [String: Any]?
+        var type: String
+        var recordedAt: String
+        var moves: [Movement] = []
+        var installedBase: BaseRow?
+        var object: EventJSON
     }
 
-    static func parse(_ body: String) -> Parsed? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else { return nil }
-        var parsed = Parsed()
-        for item in object["debits"] as? [[String: Any]] ?? [] {
-            guard let cap = item["cap"] as? String, let kind = item["kind"] as? String,
-                  let milli = (item["tpp_milli"] as? NSNumber)?.int64Value else { return nil }
-            parsed.debits.append((cap, kind, item["party"] as? String, item["country"] as? String,
-                                  (item["year"] as? NSNumber)?.intValue, milli))
+    /// Parses a body; nil when it is not the JSON this tool writes.
+    static func parse(_ body: String, seq: Int64) -> Parsed? {
+        guard let object = EventJSON.parse(body), let type = object["type"]?.string,
+              let recordedAt = object["recorded_at"]?.string, let moves = object["moves"]?.array else { return nil }
+        var parsed = Parsed(type: type, recordedAt: recordedAt, object: object)
+        for item in moves {
+            guard let cap = item["cap"]?.string, let kind = item["kind"]?.string,
+                  let used = item["used_milli"]?.int, let reserved = item["reserved_milli"]?.int else { return nil }
+            parsed.moves.append(Movement(seq: seq, cap: cap, kind: kind, party: item["party"]?.string,
+                                         country: item["country"]?.string, year: item["year"]?.int.map { Int($0) },
+                                         usedMilli: used, reservedMilli: reserved, limitMilli: item["limit_milli"]?.int))
         }
-        if let base = object["installed_base"] as? [String: Any] {
-            guard let holder = base["holder"] as? String, let country = base["country"] as? String,
-                  let milli = (base["tpp_milli"] as? NSNumber)?.int64Value else { return nil }
-            parsed.installedBase = (holder, country, milli, base["as_of"] as? String)
+        if let base = object["installed_base"], !base.isNull {
+            guard let holder = base["holder"]?.string, let country = base["country"]?.string,
+                  let milli = base["tpp_milli"]?.int else { return nil }
+            parsed.installedBase = BaseRow(seq: seq, holder: holder, country: country, milli: milli, asOf: base["as_of"]?.string)
         }
-        parsed.determination = object["determination"] as? [String: Any]
         return parsed
     }
 
-    /// The hash of an event: SHA-256 over the previous hash and the event's fields.
-    static func hash(previous: String, seq: Int64, kind: String, key: String, body: String) -> String {
-        Digest.sha256Hex(Array("\(previous)\n\(seq)\n\(kind)\n\(key)\n\(body)".utf8))
+    /// The hash of an event: SHA-256 over the previous hash and every stored field of the event.
+    static func hash(previous: String, seq: Int64, runID: Int64?, kind: String, key: String, recordedAt: String, body: String) -> String {
+        Digest.sha256Hex(Array("\(previous)\n\(seq)\n\(runID.map(String.init) ?? "")\n\(kind)\n\(key)\n\(recordedAt)\n\(body)".utf8))
+    }
+
+    static func hash(previous: String, _ event: StoredEvent) -> String {
+        hash(previous: previous, seq: event.seq, runID: event.runID, kind: event.kind, key: event.key,
+             recordedAt: event.recordedAt, body: event.body)
     }
 }

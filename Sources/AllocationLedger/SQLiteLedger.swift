@@ -3,43 +3,75 @@ import DiffusionRules
 import Foundation
 import GRDB
 
-/// The allocation ledger in an SQLite file (GRDB), the embedded default.
+/// The allocation ledger in an SQLite file (GRDB, WAL mode), the embedded default.
 ///
-/// Every commit is one `BEGIN IMMEDIATE` transaction: the caller's evaluation runs inside it against
-/// the balances as they are at that moment, so concurrent committers are serialized and a cap is
-/// never over-issued; either all rows of a file are recorded or none.
+/// Every write is one `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is
+/// read, so concurrent processes are serialized and each decides against the caps as committed.
+/// `synchronous=FULL`: a committed transaction survives a process kill and a power loss.
 ///
 /// ```swift
 /// let ledger = try SQLiteLedger(path: "ledger.sqlite", create: true)
-/// let outcome = try ledger.commit(run: run) { snapshot in
+/// let outcome = try ledger.commit(run: run, limits: { regime.capLimit(for: $0, on: $1) }) { snapshot in
 ///     records(screening: transactions, from: snapshot)      // [LedgerRecord]
 /// }
 /// ```
-public final class SQLiteLedger: @unchecked Sendable {
+public final class SQLiteLedger: LedgerCore, @unchecked Sendable {
     public let path: String
-    private let queue: DatabaseQueue
 
-    /// Opens a ledger. With `create`, a missing file becomes a new ledger; an existing file must be
-    /// one (else ``LedgerError``). Without `create`, a missing file is an error.
-    public init(path: String, create: Bool) throws {
+    /// Opens a ledger. With `create`, a missing file becomes a new ledger (and a signing key is
+    /// written next to it, `<path>.ed25519`, mode 0600); an existing file must be a ledger (else
+    /// ``LedgerError``). Without `create`, a missing file is an error.
+    public init(path: String, create: Bool, signingKey: String? = nil) throws {
         self.path = path
+        let keyPath = signingKey ?? ProcessInfo.processInfo.environment["AI_DIFFUSION_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? path + ".ed25519"
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw LedgerError("\(path): no ledger at this path") }
         if !exists {
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
+            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         }
+        let backend = try SQLiteBackend(path: path, create: create, keyPath: keyPath)
+        super.init(backend: backend, signingKeyPath: keyPath)
+    }
+}
+
+/// GRDB statements for ``LedgerSession``.
+final class SQLiteBackend: LedgerBackend, @unchecked Sendable {
+    let location: String
+    private let queue: DatabaseQueue
+
+    init(path: String, create: Bool, keyPath: String) throws {
+        location = path
         var configuration = Configuration()
-        configuration.busyMode = .timeout(60)
-        configuration.readonly = false
+        configuration.busyMode = .timeout(120)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // 64 MiB page cache (the default 2 MiB rereads index pages from the OS on every batch).
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            if !exists {
-                try queue.write { db in try LedgerSchema.create(db) }
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                    if tables.isEmpty {
+                        guard create else { throw LedgerError("\(path): empty database, not an ai-diffusion ledger") }
+                        try SQLiteBackend.createSchema(db, keyPath: keyPath)
+                    } else if !tables.contains("ledger_meta") {
+                        throw LedgerError("\(path): not an ai-diffusion ledger (it has tables \(tables.prefix(5).joined(separator: ", ")))")
+                    }
+                    return .commit
+                }
             }
-            try queue.read { db in try LedgerSchema.check(db, path: path) }
+            try queue.read { db in
+                try LedgerSchema.check(application: try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'application_id'"),
+                                       schema: try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'schema_version'"),
+                                       location: path)
+            }
+            try queue.writeWithoutTransaction { db in
+                if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            }
         } catch let error as LedgerError {
             throw error
         } catch let error as DatabaseError {
@@ -47,248 +79,265 @@ public final class SQLiteLedger: @unchecked Sendable {
         }
     }
 
-    // MARK: - Reading
-
-    /// Balances and installed bases, as a screening run starts from them.
-    public func snapshot() throws -> CapSnapshot {
-        try queue.read { db in try Self.snapshot(db) }
+    private static func createSchema(_ db: Database, keyPath: String) throws {
+        for statement in LedgerSchema.statements(.sqlite) { try db.execute(sql: statement) }
+        let publicKey = try ReceiptSigner.createKeyFile(at: keyPath)
+        try db.execute(sql: "INSERT INTO ledger_meta (key, value) VALUES ('application_id', ?), ('schema_version', ?), ('ledger_id', ?), ('public_key', ?)",
+                       arguments: [LedgerSchema.applicationID, LedgerSchema.version, UUID().uuidString.lowercased(), publicKey])
+        try db.execute(sql: "INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, ?)", arguments: [LedgerSchema.genesisHash])
     }
 
-    static func snapshot(_ db: Database) throws -> CapSnapshot {
-        var snapshot = CapSnapshot()
-        for row in try Row.fetchAll(db, sql: "SELECT kind, party, country, year, used_milli FROM balances") {
-            let kind: String = row["kind"]
-            let used = TPP(milli: row["used_milli"])
-            switch kind {
-            case "lpp":
-                if let party: String = row["party"], let year: Int = row["year"] {
-                    snapshot.lpp[.init(parent: party, year: year)] = used
+    func write<T>(_ body: (any LedgerSession) throws -> T) throws -> T {
+        try translate {
+            try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(SQLiteSession(db: db))
+                    return .commit
                 }
-            case "country_allocation":
-                if let code: String = row["country"], let country = CountryCode(code) { snapshot.countryAllocation[country] = used }
-            default:
-                break
-            }
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT holder, country, SUM(tpp_milli) AS milli FROM installed_base GROUP BY holder, country") {
-            let holder: String = row["holder"]
-            if let code: String = row["country"], let country = CountryCode(code) {
-                snapshot.installedBase[holder, default: [:]][country] = TPP(milli: row["milli"])
-            }
-        }
-        return snapshot
-    }
-
-    /// Every cap's balance, sorted by cap name.
-    public func balances() throws -> [CapBalance] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT cap, kind, party, country, year, used_milli, debit_count FROM balances ORDER BY cap").map { row in
-                CapBalance(cap: row["cap"], kind: row["kind"], party: row["party"],
-                           country: (row["country"] as String?).flatMap(CountryCode.init), year: row["year"],
-                           used: TPP(milli: row["used_milli"]), debitCount: row["debit_count"])
+                return result!
             }
         }
     }
 
-    /// Installed bases by holder and country (seeded fleets plus committed growth).
-    public func installedBases() throws -> [InstalledBaseEntry] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT holder, country, SUM(tpp_milli) AS milli FROM installed_base GROUP BY holder, country ORDER BY holder, country").compactMap { row in
-                guard let country = CountryCode(row["country"] as String) else { return nil }
-                return InstalledBaseEntry(holder: row["holder"], country: country, tpp: TPP(milli: row["milli"]))
+    func read<T>(_ body: (any LedgerSession) throws -> T) throws -> T {
+        try translate { try queue.read { db in try body(SQLiteSession(db: db)) } }
+    }
+
+    private func translate<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw LedgerError("\(location): \(error.message ?? "\(error)")")
+        }
+    }
+}
+
+/// One GRDB transaction.
+struct SQLiteSession: LedgerSession {
+    let db: Database
+
+    func meta(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = ?", arguments: [key])
+    }
+
+    func head() throws -> (seq: Int64, hash: String) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM chain_head WHERE id = 1") else { return (0, LedgerSchema.genesisHash) }
+        return (row["seq"], row["hash"])
+    }
+
+    func setHead(seq: Int64, hash: String) throws {
+        try db.execute(sql: "UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1", arguments: [seq, hash])
+    }
+
+    func findRun(fileSHA256: String, kind: String) throws -> (runID: Int64, regime: String)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT run_id, regime FROM runs WHERE file_sha256 = ? AND kind = ? ORDER BY run_id LIMIT 1",
+                                         arguments: [fileSHA256, kind]) else { return nil }
+        return (row["run_id"], row["regime"])
+    }
+
+    func insertRun(fileSHA256: String, fileName: String, regime: String, recordedAt: String, kind: String) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO runs (file_sha256, file_name, regime, recorded_at, kind) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [fileSHA256, fileName, regime, recordedAt, kind])
+        return db.lastInsertedRowID
+    }
+
+    private static let eventColumns = "seq, run_id, kind, idempotency_key, recorded_at, body, prev_hash, hash"
+
+    private static func event(_ row: Row) -> StoredEvent {
+        StoredEvent(seq: row[0], runID: row[1], kind: row[2], key: row[3], recordedAt: row[4], body: row[5], prevHash: row[6], hash: row[7])
+    }
+
+    func events(keys: [String]) throws -> [StoredEvent] {
+        var out: [StoredEvent] = []
+        for chunk in Self.chunks(keys) {
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE idempotency_key IN (\(Self.placeholders(chunk.count)))")
+            out += try Row.fetchAll(statement, arguments: StatementArguments(chunk)).map(Self.event)
+        }
+        return out
+    }
+
+    /// Look-ups by many keys go in chunks of up to 500 `IN (?, ...)` parameters: one statement each.
+    static func chunks(_ values: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: values.count, by: 500).map { values[$0..<min($0 + 500, values.count)] }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    func events(run: Int64) throws -> [StoredEvent] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE run_id = ? ORDER BY seq", arguments: [run]).map(Self.event)
+    }
+
+    func event(seq: Int64) throws -> StoredEvent? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.eventColumns) FROM events WHERE seq = ?", arguments: [seq]).map(Self.event)
+    }
+
+    func appendEvents(_ events: [StoredEvent]) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO events (\(Self.eventColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for e in events {
+            try statement.execute(arguments: [e.seq, e.runID, e.kind, e.key, e.recordedAt, e.body, e.prevHash, e.hash])
+        }
+    }
+
+    func scanEvents(_ visit: (StoredEvent) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.eventColumns) FROM events ORDER BY seq")
+        while let row = try cursor.next() { try visit(Self.event(row)) }
+    }
+
+    func eventCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0
+    }
+
+    private static func cap(_ row: Row) -> CapRow {
+        CapRow(cap: row[0], kind: row[1], party: row[2], country: row[3], year: row[4], limitMilli: row[5],
+               usedMilli: row[6], reservedMilli: row[7], debitCount: row[8])
+    }
+
+    private static let capColumns = "cap, kind, party, country, year, limit_milli, used_milli, reserved_milli, debit_count"
+
+    func caps(_ names: [String]) throws -> [String: CapRow] {
+        var out: [String: CapRow] = [:]
+        for chunk in Self.chunks(names) {
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.capColumns) FROM caps WHERE cap IN (\(Self.placeholders(chunk.count)))")
+            for row in try Row.fetchAll(statement, arguments: StatementArguments(chunk)) {
+                let cap = Self.cap(row)
+                out[cap.cap] = cap
             }
         }
+        return out
     }
 
-    /// Number of events in the chain.
-    public func eventCount() throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0 }
+    func allCaps() throws -> [CapRow] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.capColumns) FROM caps").map(Self.cap)
     }
 
-    // MARK: - Writing
-
-    /// Commits one screened file. If the file (by SHA-256) was committed before, returns the stored
-    /// determinations and records nothing; otherwise calls `evaluate` with the current balances
-    /// inside the write transaction and records every record it returns, atomically.
-    public func commit(run: RunInfo, evaluate: (CapSnapshot) throws -> [LedgerRecord]) throws -> CommitOutcome {
-        try immediateTransaction { db in
-            if let stored = try Self.storedRun(db, fileSHA256: run.fileSHA256) {
-                return stored
-            }
-            let records = try evaluate(try Self.snapshot(db))
-            return try Self.append(db, run: run, records: records)
-        }
-    }
-
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction (the write lock is taken before reading),
-    /// committing when it returns and rolling back when it throws.
-    private func immediateTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try queue.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
-            }
-            return result!
-        }
-    }
-
-    /// The earlier commit of a file, if any.
-    static func storedRun(_ db: Database, fileSHA256: String) throws -> CommitOutcome? {
-        guard let run = try Row.fetchOne(db, sql: "SELECT run_id, regime FROM runs WHERE file_sha256 = ? AND kind = 'screen' ORDER BY run_id LIMIT 1",
-                                         arguments: [fileSHA256]) else { return nil }
-        let runID: Int64 = run["run_id"]
-        var determinations: [(String, String)] = []
-        for row in try Row.fetchAll(db, sql: "SELECT body FROM events WHERE run_id = ? ORDER BY seq", arguments: [runID]) {
-            let body: String = row["body"]
-            guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                  let rowID = object["row_id"] as? String,
-                  let range = body.range(of: ",\"determination\":") else {
-                throw LedgerError("ledger event of run \(runID) is unreadable; run `ledger verify`")
-            }
-            determinations.append((rowID, String(body[range.upperBound...].dropLast())))
-        }
-        return .replayed(runID: runID, regime: run["regime"], determinations: determinations)
-    }
-
-    static func lastHash(_ db: Database) throws -> (Int64, String) {
-        if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") {
-            return (row["seq"], row["hash"])
-        }
-        return (0, LedgerSchema.genesisHash)
-    }
-
-    static func append(_ db: Database, run: RunInfo, records: [LedgerRecord]) throws -> CommitOutcome {
-        try db.execute(sql: "INSERT INTO runs (file_sha256, file_name, regime, recorded_at, kind) VALUES (?, ?, ?, ?, 'screen')",
-                       arguments: [run.fileSHA256, run.fileName, run.regime, run.recordedAt])
-        let runID = db.lastInsertedRowID
-        var (seq, previous) = try lastHash(db)
-        let first = seq + 1
-        let insertEvent = try db.makeStatement(sql: "INSERT INTO events (seq, run_id, kind, idempotency_key, body, prev_hash, hash) VALUES (?, ?, 'determination', ?, ?, ?, ?)")
-        let insertDebit = try db.makeStatement(sql: "INSERT INTO debits (event_seq, cap, kind, party, country, year, tpp_milli) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        let upsertBalance = try db.makeStatement(sql: """
-            INSERT INTO balances (cap, kind, party, country, year, used_milli, debit_count) VALUES (?, ?, ?, ?, ?, ?, 1)
-            ON CONFLICT(cap) DO UPDATE SET used_milli = used_milli + excluded.used_milli, debit_count = debit_count + 1
+    func applyMovements(_ movements: [Movement]) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO movements (event_seq, cap, used_milli, reserved_milli, limit_milli) VALUES (?, ?, ?, ?, ?)")
+        for m in movements { try insert.execute(arguments: [m.seq, m.cap, m.usedMilli, m.reservedMilli, m.limitMilli]) }
+        // UPDATE first (a negative delta on a candidate row would trip the CHECK before an upsert's
+        // conflict handling), INSERT when the cap is new.
+        let update = try db.cachedStatement(sql: """
+            UPDATE caps SET used_milli = used_milli + ?, reserved_milli = reserved_milli + ?,
+                debit_count = debit_count + ?, limit_milli = COALESCE(?, limit_milli)
+            WHERE cap = ?
             """)
-        let insertBase = try db.makeStatement(sql: "INSERT INTO installed_base (event_seq, holder, country, tpp_milli, as_of) VALUES (?, ?, ?, ?, ?)")
-        for record in records {
-            seq += 1
-            let key = "\(run.fileSHA256)/\(record.rowID)"
-            let body = EventBody.determination(run: run, record: record)
-            let hash = EventBody.hash(previous: previous, seq: seq, kind: "determination", key: key, body: body)
-            try insertEvent.execute(arguments: [seq, runID, key, body, previous, hash])
-            previous = hash
-            for debit in record.debits {
-                let arguments: StatementArguments = [seq, debit.cap.name, debit.cap.kind, debit.cap.party,
-                                                     debit.cap.country?.description, debit.cap.year, debit.tpp.milli]
-                try insertDebit.execute(arguments: arguments)
-                try upsertBalance.execute(arguments: [debit.cap.name, debit.cap.kind, debit.cap.party,
-                                                      debit.cap.country?.description, debit.cap.year, debit.tpp.milli])
+        let insert2 = try db.cachedStatement(sql: """
+            INSERT INTO caps (cap, kind, party, country, year, limit_milli, used_milli, reserved_milli, debit_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for m in CapTotals.aggregate(movements) {
+            do {
+                try update.execute(arguments: [m.usedMilli, m.reservedMilli, m.debitCount, m.limitMilli, m.cap])
+                if db.changesCount == 0 {
+                    try insert2.execute(arguments: [m.cap, m.kind, m.party, m.country, m.year, m.limitMilli, m.usedMilli, m.reservedMilli, m.debitCount])
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw CapRefused(detail: "\(m.cap): \(error.message ?? "constraint failed")")
             }
-            if let base = record.installedBaseAddition {
-                try insertBase.execute(arguments: [seq, base.holder, base.country.description, base.tpp.milli, base.asOf?.description])
-            }
-        }
-        return .recorded(runID: runID, firstSequence: first, lastSequence: seq)
-    }
-
-    /// Adds a holder's installed base (a fleet file), one event per line, atomically. A file already
-    /// seeded (same SHA-256) is not added twice; returns the number of entries added.
-    public func seedFleet(fileSHA256: String, fileName: String, recordedAt: String,
-                          entries: [(line: Int, entry: InstalledBaseEntry)]) throws -> Int {
-        try immediateTransaction { db in
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE file_sha256 = ? AND kind = 'fleet'", arguments: [fileSHA256]) ?? 0 > 0 {
-                return 0
-            }
-            try db.execute(sql: "INSERT INTO runs (file_sha256, file_name, regime, recorded_at, kind) VALUES (?, ?, '', ?, 'fleet')",
-                           arguments: [fileSHA256, fileName, recordedAt])
-            let runID = db.lastInsertedRowID
-            var (seq, previous) = try Self.lastHash(db)
-            for (line, entry) in entries {
-                seq += 1
-                let key = "fleet/\(fileSHA256)/\(line)"
-                let body = EventBody.fleet(fileSHA256: fileSHA256, fileName: fileName, line: line, entry: entry)
-                let hash = EventBody.hash(previous: previous, seq: seq, kind: "fleet", key: key, body: body)
-                try db.execute(sql: "INSERT INTO events (seq, run_id, kind, idempotency_key, body, prev_hash, hash) VALUES (?, ?, 'fleet', ?, ?, ?, ?)",
-                               arguments: [seq, runID, key, body, previous, hash])
-                try db.execute(sql: "INSERT INTO installed_base (event_seq, holder, country, tpp_milli, as_of) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [seq, entry.holder, entry.country.description, entry.tpp.milli, entry.asOf?.description])
-                previous = hash
-            }
-            return entries.count
         }
     }
 
-    // MARK: - Verification
-
-    /// Recomputes the hash chain and the projections (debits, installed bases, balances) from the
-    /// events and reports every difference.
-    public func verify() throws -> VerificationReport {
-        try queue.read { db in
-            var problems: [String] = []
-            var previous = LedgerSchema.genesisHash
-            var expectedSeq: Int64 = 0
-            var debits: [String: (kind: String, party: String?, country: String?, year: Int?, milli: Int64, count: Int)] = [:]
-            var debitRows: [String] = []
-            var baseRows: [String] = []
-            var count = 0
-            let cursor = try Row.fetchCursor(db, sql: "SELECT seq, kind, idempotency_key, body, prev_hash, hash FROM events ORDER BY seq")
-            while let row = try cursor.next() {
-                count += 1
-                expectedSeq += 1
-                let seq: Int64 = row["seq"]
-                let body: String = row["body"]
-                if seq != expectedSeq { problems.append("event \(seq): sequence gap (expected \(expectedSeq))"); expectedSeq = seq }
-                if (row["prev_hash"] as String) != previous {
-                    problems.append("event \(seq): prev_hash does not match the hash of event \(seq - 1)")
-                }
-                let recomputed = EventBody.hash(previous: row["prev_hash"], seq: seq, kind: row["kind"], key: row["idempotency_key"], body: body)
-                if recomputed != (row["hash"] as String) {
-                    problems.append("event \(seq): content does not match its hash (edited after recording)")
-                }
-                previous = row["hash"]
-                guard let parsed = EventBody.parse(body) else {
-                    problems.append("event \(seq): body is not valid JSON")
-                    continue
-                }
-                for d in parsed.debits {
-                    debitRows.append("\(seq)|\(d.cap)|\(d.kind)|\(d.party ?? "")|\(d.country ?? "")|\(d.year.map(String.init) ?? "")|\(d.milli)")
-                    var entry = debits[d.cap] ?? (d.kind, d.party, d.country, d.year, 0, 0)
-                    entry.milli += d.milli
-                    entry.count += 1
-                    debits[d.cap] = entry
-                }
-                if let base = parsed.installedBase {
-                    baseRows.append("\(seq)|\(base.holder)|\(base.country)|\(base.milli)|\(base.asOf ?? "")")
-                }
-            }
-            let storedDebits = try Row.fetchAll(db, sql: "SELECT event_seq, cap, kind, party, country, year, tpp_milli FROM debits").map { row in
-                "\(row["event_seq"] as Int64)|\(row["cap"] as String)|\(row["kind"] as String)|\((row["party"] as String?) ?? "")|\((row["country"] as String?) ?? "")|\((row["year"] as Int?).map(String.init) ?? "")|\(row["tpp_milli"] as Int64)"
-            }
-            if storedDebits.sorted() != debitRows.sorted() {
-                problems.append("debits table differs from the debits recorded in events (\(storedDebits.count) rows stored, \(debitRows.count) expected)")
-            }
-            let storedBase = try Row.fetchAll(db, sql: "SELECT event_seq, holder, country, tpp_milli, as_of FROM installed_base").map { row in
-                "\(row["event_seq"] as Int64)|\(row["holder"] as String)|\(row["country"] as String)|\(row["tpp_milli"] as Int64)|\((row["as_of"] as String?) ?? "")"
-            }
-            if storedBase.sorted() != baseRows.sorted() {
-                problems.append("installed_base table differs from the installed bases recorded in events")
-            }
-            var storedBalances: [String: (Int64, Int)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT cap, used_milli, debit_count FROM balances") {
-                storedBalances[row["cap"]] = (row["used_milli"], row["debit_count"])
-            }
-            for (cap, entry) in debits.sorted(by: { $0.key < $1.key }) {
-                guard let stored = storedBalances.removeValue(forKey: cap) else {
-                    problems.append("balance of \(cap) is missing")
-                    continue
-                }
-                if stored.0 != entry.milli || stored.1 != entry.count {
-                    problems.append("balance of \(cap) is \(TPP(milli: stored.0)) TPP in \(stored.1) debits; events give \(TPP(milli: entry.milli)) in \(entry.count)")
-                }
-            }
-            for cap in storedBalances.keys.sorted() { problems.append("balance of \(cap) has no debits in events") }
-            return VerificationReport(events: count, problems: problems)
+    func movements(cap: String) throws -> [(movement: Movement, recordedAt: String, kind: String)] {
+        try Row.fetchAll(db, sql: """
+            SELECT m.event_seq, m.cap, m.used_milli, m.reserved_milli, m.limit_milli, e.recorded_at, e.kind, c.kind
+            FROM movements m JOIN events e ON e.seq = m.event_seq LEFT JOIN caps c ON c.cap = m.cap
+            WHERE m.cap = ? ORDER BY m.event_seq
+            """, arguments: [cap]).map { row in
+            (Movement(seq: row[0], cap: row[1], kind: row[7] ?? "", usedMilli: row[2], reservedMilli: row[3], limitMilli: row[4]), row[5], row[6])
         }
+    }
+
+    func allMovements() throws -> [Movement] {
+        try Row.fetchAll(db, sql: "SELECT event_seq, cap, used_milli, reserved_milli, limit_milli FROM movements").map { row in
+            Movement(seq: row[0], cap: row[1], kind: "", usedMilli: row[2], reservedMilli: row[3], limitMilli: row[4])
+        }
+    }
+
+    func insertInstalledBase(_ rows: [BaseRow]) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO installed_base (event_seq, holder, country, tpp_milli, as_of) VALUES (?, ?, ?, ?, ?)")
+        for b in rows { try statement.execute(arguments: [b.seq, b.holder, b.country, b.milli, b.asOf]) }
+    }
+
+    func installedBase(holder: String) throws -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT country, SUM(tpp_milli) FROM installed_base WHERE holder = ? GROUP BY country", arguments: [holder]) {
+            out[row[0]] = row[1]
+        }
+        return out
+    }
+
+    func installedBases() throws -> [(holder: String, country: String, milli: Int64)] {
+        try Row.fetchAll(db, sql: "SELECT holder, country, SUM(tpp_milli) FROM installed_base GROUP BY holder, country").map { ($0[0], $0[1], $0[2]) }
+    }
+
+    func allBaseRows() throws -> [BaseRow] {
+        try Row.fetchAll(db, sql: "SELECT event_seq, holder, country, tpp_milli, as_of FROM installed_base").map {
+            BaseRow(seq: $0[0], holder: $0[1], country: $0[2], milli: $0[3], asOf: $0[4])
+        }
+    }
+
+    private static func reservation(_ row: Row) -> ReservationRow {
+        ReservationRow(id: row[0], state: row[1], expiresAt: row[2], openedSeq: row[3], closedSeq: row[4])
+    }
+
+    func reservation(id: String) throws -> ReservationRow? {
+        try Row.fetchOne(db, sql: "SELECT id, state, expires_at, opened_seq, closed_seq FROM reservations WHERE id = ?", arguments: [id]).map(Self.reservation)
+    }
+
+    func putReservation(_ r: ReservationRow) throws {
+        try db.execute(sql: """
+            INSERT INTO reservations (id, state, expires_at, opened_seq, closed_seq) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET state = excluded.state, closed_seq = excluded.closed_seq
+            """, arguments: [r.id, r.state, r.expiresAt, r.openedSeq, r.closedSeq])
+    }
+
+    func expiredReservations(at time: String) throws -> [ReservationRow] {
+        try Row.fetchAll(db, sql: "SELECT id, state, expires_at, opened_seq, closed_seq FROM reservations WHERE state = 'reserved' AND expires_at <= ? ORDER BY expires_at, id",
+                         arguments: [time]).map(Self.reservation)
+    }
+
+    func allReservations() throws -> [ReservationRow] {
+        try Row.fetchAll(db, sql: "SELECT id, state, expires_at, opened_seq, closed_seq FROM reservations").map(Self.reservation)
+    }
+
+    func insertReceipts(_ receipts: [(seq: Int64, runID: Int64, text: String)]) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO receipts (event_seq, run_id, receipt) VALUES (?, ?, ?)")
+        for r in receipts { try statement.execute(arguments: [r.seq, r.runID, r.text]) }
+    }
+
+    func receipts(run: Int64?) throws -> [String] {
+        if let run {
+            return try String.fetchAll(db, sql: "SELECT receipt FROM receipts WHERE run_id = ? ORDER BY event_seq", arguments: [run])
+        }
+        return try String.fetchAll(db, sql: "SELECT receipt FROM receipts ORDER BY event_seq")
+    }
+}
+
+/// Movements summed per cap, in first-seen order: one upsert per cap and batch.
+enum CapTotals {
+    struct Total {
+        var cap: String, kind: String, party: String?, country: String?, year: Int?
+        var limitMilli: Int64?, usedMilli: Int64, reservedMilli: Int64, debitCount: Int64
+    }
+
+    static func aggregate(_ movements: [Movement]) -> [Total] {
+        var order: [String] = []
+        var totals: [String: Total] = [:]
+        for m in movements {
+            if var t = totals[m.cap] {
+                t.usedMilli += m.usedMilli
+                t.reservedMilli += m.reservedMilli
+                t.debitCount += m.usedMilli != 0 ? 1 : 0
+                if let limit = m.limitMilli { t.limitMilli = limit }
+                totals[m.cap] = t
+            } else {
+                order.append(m.cap)
+                totals[m.cap] = Total(cap: m.cap, kind: m.kind, party: m.party, country: m.country, year: m.year, limitMilli: m.limitMilli,
+                                      usedMilli: m.usedMilli, reservedMilli: m.reservedMilli, debitCount: m.usedMilli != 0 ? 1 : 0)
+            }
+        }
+        return order.map { totals[$0]! }
     }
 }

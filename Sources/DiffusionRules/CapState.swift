@@ -4,6 +4,7 @@ import ComputeMetrics
 ///
 /// - `lpp`: TPP received under LPP per (ultimate parent, calendar year).
 /// - `countryAllocation`: licensed TPP counted against each destination's allocation.
+/// - `lpp` and `countryAllocation` count confirmed plus reserved TPP (both are unavailable).
 /// - `installedBase`: each holder's installed base of counted ECCNs, by country (seeded fleet plus
 ///   growth from committed rows), used for UVEU/NVEU limits.
 public struct CapSnapshot: Sendable, Equatable {
@@ -19,12 +20,16 @@ public struct CapSnapshot: Sendable, Equatable {
     public var lpp: [ParentYear: TPP]
     public var countryAllocation: [CountryCode: TPP]
     public var installedBase: [String: [CountryCode: TPP]]
+    /// Of the amounts in `lpp` and `countryAllocation`, what is only reserved (held by pending
+    /// licence applications, not confirmed), by cap name. Reserved TPP is unavailable to new rows.
+    public var reserved: [String: TPP]
 
     public init(lpp: [ParentYear: TPP] = [:], countryAllocation: [CountryCode: TPP] = [:],
-                installedBase: [String: [CountryCode: TPP]] = [:]) {
+                installedBase: [String: [CountryCode: TPP]] = [:], reserved: [String: TPP] = [:]) {
         self.lpp = lpp
         self.countryAllocation = countryAllocation
         self.installedBase = installedBase
+        self.reserved = reserved
     }
 
     public static let empty = CapSnapshot()

@@ -89,13 +89,77 @@ struct CLITests {
         #expect(second.stderr.contains("already committed"))
         let show = try run(["ledger", "show", "--ledger", ledger, "--format", "csv"])
         // P05 + P09: 129,695,744 + 126,656,000 = 256,351,744 TPP against India's 790,000,000.
-        #expect(show.stdout.contains("country_allocation/IN,country_allocation,256351744,790000000,533648256,2"))
+        #expect(show.stdout.contains("country_allocation/IN,country_allocation,256351744,0,790000000,533648256,2"))
         #expect(try run(["ledger", "verify", "--ledger", ledger]).status == 0)
         let queue = try DatabaseQueue(path: ledger)
         try queue.write { try $0.execute(sql: "UPDATE events SET body = replace(body, '\"NLR\"', '\"AIA\"') WHERE seq = 1") }
         let verify = try run(["ledger", "verify", "--ledger", ledger])
         #expect(verify.status == 1)
         #expect(verify.stderr.contains("event 1: content does not match its hash"))
+    }
+
+    @Test("Receipts: written with --receipts, verified offline; an edited receipt fails")
+    func receipts() throws {
+        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("l-\(UUID()).sqlite").path
+        let receipts = FileManager.default.temporaryDirectory.appendingPathComponent("r-\(UUID()).jsonl").path
+        let commit = try run(["screen", "examples/deals-2023-2026.csv", "--regime", "ai-diffusion-2025", "--commit", "--ledger", ledger, "--receipts", receipts, "--format", "jsonl"])
+        #expect(commit.status == 0)
+        let verify = try run(["ledger", "receipt", "verify", receipts])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("ok: 18 receipts"))
+        let key = try String(contentsOfFile: ledger + ".ed25519", encoding: .utf8)
+        #expect(key.count == 65)
+        var text = try String(contentsOfFile: receipts, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"authorization\":\"LPP\"", with: "\"authorization\":\"AIA\"")
+        try text.write(toFile: receipts, atomically: true, encoding: .utf8)
+        let tampered = try run(["ledger", "receipt", "verify", receipts])
+        #expect(tampered.status == 1 && tampered.stderr.contains("signature does not match"))
+        let export = try run(["ledger", "receipt", "export", "--run", "1", "--ledger", ledger])
+        #expect(export.stdout.split(separator: "\n").count == 18)
+    }
+
+    @Test("The store's own UVEU check agrees with the engine, row by row in file order (fleet + uveu-2025)")
+    func uveuCommit() throws {
+        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("l-\(UUID()).sqlite").path
+        #expect(try run(["ledger", "seed-fleet", "examples/fleet-contoso.csv", "--ledger", ledger]).status == 0)
+        let commit = try run(["screen", "examples/uveu-2025.csv", "--regime", "ai-diffusion-2025", "--commit", "--ledger", ledger, "--format", "csv"])
+        #expect(commit.status == 0, "\(commit.stderr)")
+        #expect(commit.stdout.contains("uveu/Contoso Cloud/AE"))
+        #expect(try run(["ledger", "verify", "--ledger", ledger]).status == 0)
+    }
+
+    @Test("Reservations and history from the command line")
+    func reservationsCLI() throws {
+        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("l-\(UUID()).sqlite").path
+        let reserve = try run(["ledger", "reserve", "APP-1", "--cap", "country_allocation/IN", "--tpp", "15832000", "--expires", "2026-12-31", "--as-of", "2026-06-01", "--ledger", ledger])
+        #expect(reserve.status == 0 && reserve.stdout.hasPrefix("reserved APP-1 until 2026-12-31T00:00:00Z"))
+        let show = try run(["ledger", "show", "--ledger", ledger, "--format", "csv"])
+        #expect(show.stdout.contains("country_allocation/IN,country_allocation,0,15832000,790000000,774168000,0"))
+        #expect(try run(["ledger", "grant", "APP-1", "--ledger", ledger]).stdout.hasPrefix("granted APP-1"))
+        let history = try run(["ledger", "history", "country_allocation/IN", "--as-of", "2099-01-01", "--ledger", ledger, "--format", "json"])
+        #expect(history.stdout.contains("\"confirmed\":15832000,\"reserved\":0,\"limit\":790000000,\"events\":2"))
+        let unknown = try run(["ledger", "history", "lpp/Nobody/2026", "--ledger", ledger])
+        #expect(unknown.status == 1 && unknown.stderr.contains("\"Nobody\" is not a holder"))
+        #expect(try run(["ledger", "deny", "APP-1", "--ledger", ledger]).status == 1)
+        // No country allocation is defined after 2027 (the window of 742.6(b)(10)(iii)(B)).
+        let late = try run(["ledger", "reserve", "APP-2", "--cap", "country_allocation/IN", "--tpp", "1", "--expires", "2029-01-01", "--as-of", "2028-01-05", "--ledger", ledger])
+        #expect(late.stdout.contains("refused APP-2: no limit is defined for country_allocation/IN on 2028-01-05"))
+        #expect(try run(["ledger", "verify", "--ledger", ledger]).status == 0)
+    }
+
+    @Test("Bad ledger input: negative fleet TPP, malformed URL, a database that is not ours: exit 1, nothing written")
+    func badLedgerInput() throws {
+        let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("l-\(UUID()).sqlite").path
+        let fleet = try temporaryFile("fleet.csv", "holder,country,tpp\nContoso,US,1000\nContoso,IN,-5\n")
+        let seeded = try run(["ledger", "seed-fleet", fleet, "--ledger", ledger])
+        #expect(seeded.status == 1 && seeded.stderr.contains(":3: column \"tpp\"") && seeded.stderr.contains("must not be negative"))
+        #expect(!FileManager.default.fileExists(atPath: ledger))
+        let url = try run(["ledger", "show", "--ledger", "postgres://me:pw@localhost:port/db"])
+        #expect(url.status == 1 && url.stderr.contains("malformed PostgreSQL URL") && !url.stderr.contains("pw"))
+        let other = FileManager.default.temporaryDirectory.appendingPathComponent("o-\(UUID()).sqlite").path
+        try DatabaseQueue(path: other).write { try $0.execute(sql: "CREATE TABLE customers (id INTEGER)") }
+        let notOurs = try run(["screen", "examples/deals-2023-2026.csv", "--regime", "ai-diffusion-2025", "--commit", "--ledger", other])
+        #expect(notOurs.status == 1 && notOurs.stderr.contains("not an ai-diffusion ledger") && notOurs.stdout.isEmpty)
+        #expect(try DatabaseQueue(path: other).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") } == ["customers"])
     }
 
     @Test("A dry run reads the ledger's balances: after committing P05/P09, 49,000 more H100 to India are denied")

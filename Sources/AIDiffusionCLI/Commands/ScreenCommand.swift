@@ -54,16 +54,19 @@ struct ScreenCommand: ParsableCommand {
         let regime = try context.compile(regimeOption.regime)
         let input = try TransactionReader.read(path: file, book: context.book)
         if commit {
-            try runCommit(input, regime: regime, format: format)
+            try runCommit(input, regime: regime, format: format, book: context.book)
         } else {
             try runDry(input, regime: regime, format: format)
         }
     }
 
+    @Option(name: .long, help: ArgumentHelp("With --commit: also write the signed decision receipts (JSON lines) to this file.", valueName: "file"))
+    var receipts: String?
+
     private func snapshotIfAny() throws -> CapSnapshot {
         let path = ledgerOption.path
-        guard FileManager.default.fileExists(atPath: path) else { return .empty }
-        return try SQLiteLedger(path: path, create: false).snapshot()
+        guard Ledgers.exists(path) else { return .empty }
+        return try ledgerOption.open(create: false).snapshot()
     }
 
     private func runDry(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
@@ -104,13 +107,13 @@ struct ScreenCommand: ParsableCommand {
         }
     }
 
-    private func runCommit(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
+    private func runCommit(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat, book: RuleBook) throws {
         let path = ledgerOption.path
-        let ledger = try SQLiteLedger(path: path, create: true)
+        let ledger = try ledgerOption.open(create: true)
         let run = RunInfo(fileSHA256: try Digest.sha256Hex(fileAt: file), fileName: file, regime: regime.id,
-                          recordedAt: Today.timestamp)
+                          recordedAt: LedgerClock.now, rulePackSHA256: RulePackDigest.sha256(regime: regime.id, book: book))
         var determinations: [Determination] = []
-        let outcome = try ledger.commit(run: run) { snapshot in
+        let outcome = try ledger.commit(run: run, limits: { regime.capLimit(for: $0, on: $1) }) { snapshot in
             determinations.removeAll()
             var records: [LedgerRecord] = []
             ScreeningRun.screen(input, regime: regime, snapshot: snapshot) { result in
@@ -120,9 +123,15 @@ struct ScreenCommand: ParsableCommand {
                     rowID: d.id, determinationJSON: ScreeningRun.jsonLine(d), debits: d.debits,
                     installedBaseAddition: result.installedBaseAddition.map {
                         InstalledBaseEntry(holder: $0.holder, country: $0.country, tpp: $0.tpp)
-                    }))
+                    }, date: d.date))
             }
             return records
+        }
+        if let receipts {
+            let lines = try ledger.receipts(run: outcome.runID)
+            guard FileManager.default.createFile(atPath: receipts, contents: Data(lines.map { $0 + "\n" }.joined().utf8)) else {
+                throw InputError("\(receipts): cannot write the receipts (the run is committed; export them with `ledger receipt export --run \(outcome.runID)`)")
+            }
         }
         let sink = ByteSink.standardOutput()
         let writer = makeDeterminationWriter(format, sink: sink)
@@ -130,7 +139,7 @@ struct ScreenCommand: ParsableCommand {
         case let .recorded(runID, first, last):
             determinations.forEach(writer.write)
             writer.finish()
-            printError("committed run \(runID): \(determinations.count) rows recorded as ledger events \(first)-\(last) in \(path)")
+            printError("committed run \(runID): \(determinations.count) rows recorded as ledger events \(first)-\(last) in \(ledger.location), each with a signed receipt")
         case let .replayed(runID, storedRegime, stored):
             for (rowID, json) in stored {
                 guard let determination = DeterminationDecoding.decode(json) else {

@@ -1,3 +1,4 @@
+import AllocationLedger
 import ArgumentParser
 import DiffusionRules
 import Foundation
@@ -42,11 +43,15 @@ struct AsOfOption: ParsableArguments {
     }
 }
 
-/// `--ledger PATH` (default: the user's data directory).
+/// `--ledger PATH|URL` (default: the user's data directory) and `--signing-key PATH`.
 struct LedgerOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Ledger file (SQLite). Default: $AI_DIFFUSION_LEDGER, else $XDG_DATA_HOME/ai-diffusion/ledger.sqlite (~/.local/share/...).",
-                                            valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Ledger: an SQLite file, or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE. Default: $AI_DIFFUSION_LEDGER, else $XDG_DATA_HOME/ai-diffusion/ledger.sqlite (~/.local/share/...).",
+                                            valueName: "path|url"))
     var ledger: String?
+
+    @Option(name: .customLong("signing-key"), help: ArgumentHelp("Ed25519 key that signs receipts (default: $AI_DIFFUSION_SIGNING_KEY, else LEDGER.ed25519 next to an SQLite ledger, or $XDG_DATA_HOME/ai-diffusion/keys/<ledger id>.ed25519 for PostgreSQL).",
+                                                                 valueName: "path"))
+    var signingKey: String?
 
     var path: String {
         if let ledger { return ledger }
@@ -55,6 +60,11 @@ struct LedgerOption: ParsableArguments {
         let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() + "/.local/share")
         return base + "/ai-diffusion/ledger.sqlite"
+    }
+
+    /// Opens the ledger (creating an SQLite file or an empty PostgreSQL database's tables when `create`).
+    func open(create: Bool) throws -> any AllocationLedger {
+        try Ledgers.open(path, create: create, signingKey: signingKey)
     }
 }
 
