@@ -51,10 +51,12 @@ let package = Package(
         // Input files of the weights and cloud channels: usage, customer, cluster and weights-export CSVs.
         .target(
             name: "ChannelInputs",
-            dependencies: ["ComputeMetrics", "DiffusionRules", "TabularIO", "ModelWeights", "CloudMonitoring", "RuleData"]
+            dependencies: ["ComputeMetrics", "DiffusionRules", "TabularIO", "ModelWeights", "CloudMonitoring", "RuleData", "SeededRandom"]
         ),
         // Transactions CSV -> validated transactions; determinations -> jsonl/csv/json/table.
-        .target(name: "Screening", dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "TabularIO"]),
+        .target(name: "Screening", dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "TabularIO", "SeededRandom"]),
+        // Seeded pseudo-random numbers (SplitMix64, xoshiro256**): simulator draws, synthetic benchmark data.
+        .target(name: "SeededRandom"),
         // The allocation ledger on SQLite (GRDB): caps, debits, hash chain.
         .target(
             name: "AllocationLedger",
@@ -79,7 +81,7 @@ let package = Package(
 
         // Simulator (issue 3). Pure core: priors, policy timeline, engine, Monte Carlo, calibration.
         // Dynamic exclusivity checks on the simulator's scratch buffers cost ~25% of the hot loop.
-        .target(name: "DiffusionModel", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(name: "DiffusionModel", dependencies: ["SeededRandom"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Simulator inputs: bundled YAML (priors, timeline, scenarios) and the Epoch cluster summary.
         .target(
             name: "SimulationInputs",
@@ -100,7 +102,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
-        .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger"]),
+        .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger", "SeededRandom"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO"]),
         .testTarget(
             name: "CloudMonitoringTests",

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SeededRandom
 
 /// Deterministic synthetic IaaS usage for the `bench cloud` benchmark: owners with several accounts
 /// and resellers, labelled and unlabelled runs, a few very large owners, some biological records,
@@ -13,23 +14,16 @@ public struct SyntheticUsage {
     static let headquarters = ["US", "US", "US", "GB", "DE", "JP", "FR", "CN", "AE", "SA", "SG", "IN", "KR", "IL", "BR"]
     static let resellers = ["", "", "Reseller A", "Reseller B", "Reseller C", "Reseller D", "Reseller E"]
 
-    private var state: UInt64
+    private var random: SplitMix64
     public let owners: Int
 
     /// `records` records spread over about `records / 500` owners.
     public init(seed: UInt64, records: Int) {
-        state = seed &+ 0x9E37_79B9_7F4A_7C15
+        random = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         owners = max(10, records / 500)
     }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     /// One CSV line (with newline).
     public mutating func line() -> String {

@@ -1,3 +1,4 @@
+import SeededRandom
 import Foundation
 
 /// The outcome of one draw: sampled inputs, hindcast statistics, acceptance, and yearly outputs of

@@ -1,3 +1,4 @@
+import SeededRandom
 import Foundation
 
 /// The sampled values of one Monte Carlo draw: one value per ``PriorKey`` plus the three

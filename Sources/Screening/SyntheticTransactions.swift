@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Deterministic synthetic transactions for benchmarks: a seeded generator writes a transactions CSV
 /// with a realistic mix of chips, destinations (all three tiers), parents, dates 2023-2026 and VEU
 /// holders. Same seed, same bytes.
@@ -7,18 +9,11 @@ public struct SyntheticTransactions {
     static let destinations = ["US", "GB", "DE", "JP", "IN", "AE", "SA", "SG", "MY", "BR", "CN", "HK", "KZ", "AM", "IL", "VN", "FR", "KR", "MX", "ID"]
     static let headquarters = ["US", "US", "US", "GB", "JP", "IN", "AE", "SA", "CN", "SG", "DE", "KR"]
 
-    private var state: UInt64
+    private var random: SplitMix64
 
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    public init(seed: UInt64) { random = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
 

@@ -1,3 +1,4 @@
+import SeededRandom
 import AllocationLedger
 import Foundation
 import GRDB
@@ -52,17 +53,6 @@ func spawn(_ arguments: [String], stdout: String?, environment extra: [String: S
     return process
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64).
-struct SeededRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Allocation ledger under load and faults (separate processes)", .serialized)
 struct LedgerProcessTests {
@@ -115,7 +105,7 @@ struct LedgerProcessTests {
         _ = try Ledgers.open(location, create: true, signingKey: key)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var random = SeededRandom(state: 20_250_113)
+        var random = SplitMix64(seed: 20_250_113)
         var printed = Set<String>()
         var killedMidway = 0
         let perRun = 600, batch = 40
