@@ -96,9 +96,6 @@ public final class CompiledRegime: Sendable {
 
     /// Cap definitions in force on `day`, by key.
     public func caps(on day: Day) -> [String: CapDefinition] { epochs[epochIndex(for: day)].caps }
-
-    /// Epoch start days (where something changes), for display.
-    public var changeDays: [Day] { Array(epochs.dropFirst().map(\.start)) }
 }
 
 /// A period with constant active layers and group membership (a class: rows refer to it, never copy it).

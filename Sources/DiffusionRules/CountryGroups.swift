@@ -89,26 +89,8 @@ public struct CountryGroupTable: Sendable {
         return snapshot[group]?.contains(country) ?? false
     }
 
-    /// Members of `group` on `day`, sorted.
-    public func members(of group: String, on day: Day, among candidates: [CountryCode]) -> [CountryCode] {
-        candidates.filter { isMember($0, of: group, on: day) }
-    }
-
-    /// Groups `country` belongs to on `day`, in table order.
-    public func groups(of country: CountryCode, on day: Day) -> [String] {
-        groups.filter { isMember(country, of: $0, on: day) }
-    }
-
     /// Days on which some governing membership changes (sorted, unique).
     public var membershipChangeDays: [Day] {
         Array(Set(governing.values.flatMap { $0.map(\.date) })).sorted()
-    }
-
-    /// Countries mentioned anywhere in the table or its changes.
-    public var allCountries: Set<CountryCode> {
-        var all = Set<CountryCode>()
-        for members in snapshot.values { all.formUnion(members) }
-        for change in changes { all.insert(change.country) }
-        return all
     }
 }

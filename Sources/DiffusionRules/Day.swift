@@ -75,9 +75,6 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     /// The next day.
     public var next: Day { Day(ordinal: ordinal + 1) }
 
-    /// The previous day.
-    public var previous: Day { Day(ordinal: ordinal - 1) }
-
     public static func < (lhs: Day, rhs: Day) -> Bool { lhs.ordinal < rhs.ordinal }
 
     public var description: String {

@@ -7,13 +7,6 @@ public enum JSONEscaping {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Writes `value` as a JSON string literal.
-    public static func write(_ value: String, to sink: ByteSink) {
-        var bytes: [UInt8] = []
-        append(value, to: &bytes)
-        sink.write(bytes: bytes)
-    }
-
     /// Appends `value` as a JSON string literal (quotes included) to `bytes`.
     public static func append(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
