@@ -21,6 +21,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
         // Pure core: TPP, performance density, H100-equivalents, the chip catalog type.
@@ -67,10 +73,31 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The application layer both adapters call: screen + commit + replay, comparison, holds, licences,
+        // recheck, tokens and roles, reference reads. No HTTP, no argument parsing.
+        .target(
+            name: "ComplianceService",
+            dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO"]
+        ),
+        // The HTTP adapter (Hummingbird 2): /v1 routes, auth, limits, OpenAPI document, metrics, lifecycle.
+        .target(
+            name: "ComplianceServer",
+            dependencies: [
+                "ComplianceService", "Screening", "AllocationLedger", "DiffusionRules", "TabularIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         // The command-line surface (swift-argument-parser); thin executable below.
         .target(
             name: "AIDiffusionCLI",
             dependencies: [
+                "ComplianceService", "ComplianceServer",
                 "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
                 "ModelWeights", "CloudMonitoring", "ChannelInputs",
                 "DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML",
@@ -102,6 +129,18 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
+        .testTarget(
+            name: "ComplianceServiceTests",
+            dependencies: ["ComplianceService", "AllocationLedger", "Screening", "DiffusionRules", "RuleData"]
+        ),
+        .testTarget(
+            name: "ComplianceServerTests",
+            dependencies: [
+                "ComplianceServer", "ComplianceService", "AllocationLedger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger", "SeededRandom"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO"]),
         .testTarget(

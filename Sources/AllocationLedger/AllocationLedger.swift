@@ -56,6 +56,29 @@ public protocol AllocationLedger: AnyObject, Sendable {
     func publicKey() throws -> String?
     /// Recomputes the hash chain, projections, cap invariants and receipts.
     func verify() throws -> VerificationReport
+
+    // Review queue (``LedgerCore`` in `LedgerCore+Review.swift`): holds, licences, rechecks, tokens.
+
+    /// Holds, optionally only those in `statuses`, oldest first.
+    func holds(statuses: [HoldStatus]?) throws -> [Hold]
+    func hold(id: Int64) throws -> Hold?
+    func holdCounts() throws -> [HoldStatus: Int]
+    /// Releases (debiting a licence), rejects or escalates a pending hold.
+    func decide(_ decision: HoldDecision, at time: String) throws -> Hold
+    func createLicence(_ spec: LicenceSpec, actor: ActingToken?, at time: String) throws -> (Licence, replayed: Bool)
+    func licence(number: String) throws -> Licence?
+    func licences() throws -> [Licence]
+    /// Records the expiry of licences whose last day has ended by `time`; returns how many.
+    func expireLicences(at time: String) throws -> Int
+    func recordRecheck(regime: String, asOf: Day, rulePackSHA256: String, checked: [Int64], changes: [RecheckChange],
+                       actor: ActingToken?, at time: String) throws -> (sequence: Int64, changed: [Int64])
+    /// Records an API token by the SHA-256 of its secret (the secret itself is never stored).
+    func createToken(name: String, role: String, sha256: String, actor: ActingToken?, at time: String) throws -> TokenRecord
+    func revokeToken(name: String, actor: ActingToken?, at time: String) throws -> TokenRecord
+    func token(sha256: String) throws -> TokenRecord?
+    func tokens() throws -> [TokenRecord]
+    /// A committed screening run with its rows' determinations.
+    func run(id: Int64) throws -> RunRecord?
 }
 
 /// Opening a ledger from the `--ledger` value: a file path (SQLite) or a `postgres://` URL.

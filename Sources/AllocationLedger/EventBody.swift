@@ -12,7 +12,65 @@ enum EventBody {
         text += ",\"file\":\(q(run.fileName)),\"regime\":\(q(run.regime)),\"rule_pack_sha256\":\(q(run.rulePackSHA256))"
         text += ",\"row_id\":\(q(record.rowID)),\"moves\":\(movesJSON(moves)),\"installed_base\":"
         text += record.installedBaseAddition.map(installedBase) ?? "null"
+        // Only service commits carry these (a CLI commit's body is as before).
+        if let actor = run.actor { text += ",\"token\":\(ReviewJSON.token(actor))" }
+        if let hold = record.hold { text += ",\"hold\":{\"quantity\":\(hold.quantity),\"input_csv\":\(q(hold.inputCSV))}" }
         text += ",\"determination\":\(record.determinationJSON)}"
+        return text
+    }
+
+    /// The determination object of a determination event, as recorded (its last member).
+    static func determinationJSON(of body: String) -> String? {
+        guard let range = body.range(of: ",\"determination\":") else { return nil }
+        return String(body[range.upperBound...].dropLast())
+    }
+
+    /// A commit's idempotency key (HTTP `Idempotency-Key`) and the content it was first used for.
+    static func request(recordedAt: String, key: String, requestSHA256: String, runID: Int64, actor: ActingToken?) -> String {
+        "{\"type\":\"request\",\"recorded_at\":\(q(recordedAt)),\"key\":\(q(key)),\"request_sha256\":\(q(requestSHA256)),\"run_id\":\(runID),\"token\":\(ReviewJSON.token(actor)),\"moves\":[]}"
+    }
+
+    /// An officer's decision on a hold, with the licence debit it makes.
+    static func holdDecision(recordedAt: String, hold: Int64, action: HoldAction, from: HoldStatus, to: HoldStatus, licence: String?,
+                             debitMilli: Int64?, note: String?, actor: ActingToken?, moves: [Movement]) -> String {
+        typealias J = ReviewJSON
+        var text = "{\"type\":\"hold_decision\",\"recorded_at\":\(q(recordedAt)),\"hold\":\(hold),\"action\":\(q(action.rawValue))"
+        text += ",\"from\":\(q(from.rawValue)),\"to\":\(q(to.rawValue)),\"licence\":\(J.q(licence)),\"debit_milli\":\(J.n(debitMilli))"
+        text += ",\"note\":\(J.q(note)),\"token\":\(J.token(actor)),\"moves\":\(movesJSON(moves))}"
+        return text
+    }
+
+    /// A licence: its terms, and the move that records its limit on the `licence/<number>` cap.
+    static func licence(recordedAt: String, spec: LicenceSpec, actor: ActingToken?, moves: [Movement]) -> String {
+        typealias J = ReviewJSON
+        var text = "{\"type\":\"licence\",\"recorded_at\":\(q(recordedAt)),\"number\":\(q(spec.number)),\"unit\":\(q(spec.unit.rawValue))"
+        text += ",\"limit_milli\":\(spec.limit.milli),\"issued\":\(q(spec.issued.description)),\"expires\":\(q(spec.expires.description))"
+        text += ",\"expires_at\":\(q(spec.expiresAt)),\"destination\":\(J.q(spec.destination?.description)),\"consignee\":\(J.q(spec.consignee))"
+        text += ",\"token\":\(J.token(actor)),\"moves\":\(movesJSON(moves))}"
+        return text
+    }
+
+    /// The end of a licence: its cap's limit comes down to what was used, so the store refuses any later debit.
+    static func licenceExpiry(recordedAt: String, number: String, moves: [Movement]) -> String {
+        "{\"type\":\"licence_expire\",\"recorded_at\":\(q(recordedAt)),\"number\":\(q(number)),\"moves\":\(movesJSON(moves))}"
+    }
+
+    /// A recheck of pending holds under a regime on a date: which holds were checked, and the new
+    /// determinations of those that changed (as JSON text, exactly as screened).
+    static func recheck(recordedAt: String, regime: String, asOf: Day, rulePackSHA256: String, checked: [Int64],
+                        changed: [RecheckChange], actor: ActingToken?) -> String {
+        var text = "{\"type\":\"recheck\",\"recorded_at\":\(q(recordedAt)),\"regime\":\(q(regime)),\"as_of\":\(q(asOf.description))"
+        text += ",\"rule_pack_sha256\":\(q(rulePackSHA256)),\"checked\":[\(checked.map(String.init).joined(separator: ","))]"
+        text += ",\"changed\":[" + changed.map { "{\"hold\":\($0.hold),\"determination_json\":\(q($0.determinationJSON))}" }.joined(separator: ",")
+        text += "],\"token\":\(ReviewJSON.token(actor)),\"moves\":[]}"
+        return text
+    }
+
+    /// An API token (its secret's SHA-256 only) or its revocation.
+    static func token(type: String, recordedAt: String, name: String, role: String?, sha256: String, actor: ActingToken?) -> String {
+        var text = "{\"type\":\(q(type)),\"recorded_at\":\(q(recordedAt)),\"name\":\(q(name))"
+        if let role { text += ",\"role\":\(q(role))" }
+        text += ",\"token_sha256\":\(q(sha256)),\"token\":\(ReviewJSON.token(actor)),\"moves\":[]}"
         return text
     }
 

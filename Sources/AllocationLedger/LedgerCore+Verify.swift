@@ -6,7 +6,8 @@ import Foundation
 extension LedgerCore {
     /// Recomputes the hash chain (every stored field of every event), the chain head, every
     /// projection (`movements`, `caps`, `installed_base`, `reservations`), the cap invariant at
-    /// every event, and every receipt's signature and ledger position.
+    /// every event, every receipt's signature and ledger position, and the holds, licences and tokens
+    /// (`records`) derived from their events.
     public func verify() throws -> VerificationReport {
         try backend.read { session in
             var problems: [String] = []
@@ -16,6 +17,7 @@ extension LedgerCore {
             var caps: [String: CapRow] = [:]
             var reservations: [String: String] = [:]
             var determinationHashes: [Int64: String] = [:]
+            var records: [String: RecordRow] = [:]
             func problem(_ text: String) { if problems.count < 1000 { problems.append(text) } }
             try session.scanEvents { event in
                 count += 1
@@ -43,6 +45,15 @@ extension LedgerCore {
                     }
                 }
                 if let base = parsed.installedBase { bases.append(Self.line(base)) }
+                if ReviewProjection.kinds.contains(parsed.type) {
+                    do {
+                        for row in try ReviewProjection.apply(event, parsed, current: { records["\($0)/\($1)"] }) {
+                            records["\(row.kind)/\(row.id)"] = row
+                        }
+                    } catch let error as LedgerError {
+                        problem(error.message)
+                    }
+                }
                 switch parsed.type {
                 case "reserve":
                     if let key = parsed.object["key"]?.string {
@@ -84,6 +95,12 @@ extension LedgerCore {
                 if stored != state { problem("reservation \(id) is \(stored ?? "missing"); events say \(state)") }
             }
             for id in storedReservations.keys.sorted() { problem("reservation \(id) has no event") }
+            var storedRecords = Dictionary(try session.allRecords().map { ("\($0.kind)/\($0.id)", $0) }, uniquingKeysWith: { a, _ in a })
+            for (name, derived) in records.sorted(by: { $0.key < $1.key }) {
+                guard let stored = storedRecords.removeValue(forKey: name) else { problem("\(name) is missing from records"); continue }
+                if stored != derived { problem("\(name) is \(stored.status) (updated by event \(stored.updatedSeq)); events say \(derived.status) (event \(derived.updatedSeq))\(stored.body != derived.body ? ", and its state differs" : "")") }
+            }
+            for name in storedRecords.keys.sorted() { problem("\(name) has no event") }
             try Self.verifyReceipts(session, determinationHashes: determinationHashes, problem: problem)
             return VerificationReport(events: count, problems: problems)
         }

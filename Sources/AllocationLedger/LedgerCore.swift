@@ -71,15 +71,41 @@ public class LedgerCore: AllocationLedger, @unchecked Sendable {
 
     public func commit(run: RunInfo, limits: CapLimitLookup? = nil,
                        evaluate: (CapSnapshot) throws -> [LedgerRecord]) throws -> CommitOutcome {
-        try backend.write { session in
-            if let stored = try Self.storedRun(session, fileSHA256: run.fileSHA256) { return stored }
+        if let key = run.requestKey, key.isEmpty || key.utf8.count > Self.maxKeyBytes {
+            throw LedgerError("Idempotency-Key must be 1 to \(Self.maxKeyBytes) bytes", code: .invalid)
+        }
+        return try backend.write { session in
+            if let key = run.requestKey, let event = try session.events(keys: ["request/\(key)"]).first {
+                // A retry: the same content returns the stored result; other content is refused.
+                let first = EventJSON.parse(event.body)
+                guard first?["request_sha256"]?.string == run.fileSHA256 else {
+                    throw LedgerError("Idempotency-Key \"\(key)\" was first used for other content (run \(first?["run_id"]?.int ?? 0), event \(event.seq)); nothing recorded",
+                                      code: .conflict)
+                }
+            }
+            if let stored = try Self.storedRun(session, fileSHA256: run.fileSHA256) {
+                if let key = run.requestKey, try session.events(keys: ["request/\(key)"]).isEmpty {
+                    var appender = try Appender(session)
+                    _ = appender.add(runID: nil, kind: "request", key: "request/\(key)", recordedAt: run.recordedAt,
+                                     body: EventBody.request(recordedAt: run.recordedAt, key: key, requestSHA256: run.fileSHA256,
+                                                             runID: stored.runID, actor: run.actor))
+                    try appender.flush()
+                }
+                return stored
+            }
             _ = try Self.expireDue(session, at: run.recordedAt)
             let records = try evaluate(try Self.snapshot(session))
             let signer = records.isEmpty ? nil : try signer(session)
             let runID = try session.insertRun(fileSHA256: run.fileSHA256, fileName: run.fileName, regime: run.regime,
                                               recordedAt: run.recordedAt, kind: "screen")
             var appender = try Appender(session)
+            if let key = run.requestKey {
+                _ = appender.add(runID: nil, kind: "request", key: "request/\(key)", recordedAt: run.recordedAt,
+                                 body: EventBody.request(recordedAt: run.recordedAt, key: key, requestSHA256: run.fileSHA256,
+                                                         runID: runID, actor: run.actor))
+            }
             let first = appender.seq + 1
+            var holds: [RecordRow] = []
             var moves: [Movement] = []
             var bases: [BaseRow] = []
             var receipts: [(seq: Int64, runID: Int64, text: String)] = []
@@ -103,12 +129,16 @@ public class LedgerCore: AllocationLedger, @unchecked Sendable {
                     receipts.append((event.seq, runID, signer.receipt(run: run, runID: runID, rowID: record.rowID,
                                                                       determinationJSON: record.determinationJSON, event: event)))
                 }
+                if record.hold != nil, let parsed = EventBody.parse(event.body, seq: event.seq) {
+                    holds += try ReviewProjection.apply(event, parsed) { _, _ in nil }
+                }
             }
             try Self.checkInstalledBaseCaps(session, records: records, guards: guards)
             try appender.flush()
             try Self.apply(session, moves)
             try session.insertInstalledBase(bases)
             try session.insertReceipts(receipts)
+            try session.putRecords(holds)
             return .recorded(runID: runID, firstSequence: first, lastSequence: appender.seq)
         }
     }
@@ -153,12 +183,10 @@ public class LedgerCore: AllocationLedger, @unchecked Sendable {
         guard let run = try session.findRun(fileSHA256: fileSHA256, kind: "screen") else { return nil }
         var determinations: [(String, String)] = []
         for event in try session.events(run: run.runID) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any],
-                  let rowID = object["row_id"] as? String,
-                  let range = event.body.range(of: ",\"determination\":") else {
+            guard let rowID = EventJSON.parse(event.body)?["row_id"]?.string, let json = EventBody.determinationJSON(of: event.body) else {
                 throw LedgerError("ledger event \(event.seq) of run \(run.runID) is unreadable; run `ledger verify`")
             }
-            determinations.append((rowID, String(event.body[range.upperBound...].dropLast())))
+            determinations.append((rowID, json))
         }
         return .replayed(runID: run.runID, regime: run.regime, determinations: determinations)
     }

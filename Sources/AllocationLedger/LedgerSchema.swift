@@ -13,9 +13,10 @@
 /// | `installed_base` | per event: holder, country, TPP |
 /// | `reservations` | licence applications: state, expiry, opening and closing events |
 /// | `receipts` | the signed decision receipt of each committed determination |
+/// | `records` | holds, licences and API tokens: status, due time and state (``RecordRow``, ``ReviewProjection``) |
 enum LedgerSchema {
     static let applicationID = "ai-diffusion-allocation-ledger"
-    static let version = "2"
+    static let version = "3"
     /// Hash that precedes the first event.
     static let genesisHash = String(repeating: "0", count: 64)
 
@@ -63,11 +64,33 @@ enum LedgerSchema {
             "CREATE INDEX reservations_open ON reservations(state, expires_at)",
             "CREATE TABLE receipts (event_seq \(int) PRIMARY KEY NOT NULL REFERENCES events(seq), run_id \(int) NOT NULL, receipt TEXT NOT NULL)",
             "CREATE INDEX receipts_by_run ON receipts(run_id)",
+        ] + recordStatements(dialect)
+    }
+
+    /// Version 3 added `records` (holds, licences, tokens).
+    static func recordStatements(_ dialect: Dialect) -> [String] {
+        let int = dialect == .sqlite ? "INTEGER" : "BIGINT"
+        return [
+            """
+            CREATE TABLE records (kind TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL, due TEXT,
+                opened_seq \(int) NOT NULL REFERENCES events(seq), updated_seq \(int) NOT NULL REFERENCES events(seq),
+                body TEXT NOT NULL, PRIMARY KEY (kind, id))
+            """,
+            "CREATE INDEX records_by_status ON records(kind, status, opened_seq)",
         ]
     }
 
+    /// Statements that bring a ledger of an older schema version to this one, or nil when there is
+    /// no path. Version 2 ledgers gain the (empty) `records` table: nothing already recorded changes.
+    static func migration(from version: String?, _ dialect: Dialect) -> [String]? {
+        switch version {
+        case "2": return recordStatements(dialect) + ["UPDATE ledger_meta SET value = '3' WHERE key = 'schema_version'"]
+        default: return nil
+        }
+    }
+
     /// Tables a ledger has; used to tell "empty database" from "someone else's database".
-    static let tables = ["ledger_meta", "runs", "events", "chain_head", "caps", "movements", "installed_base", "reservations", "receipts"]
+    static let tables = ["ledger_meta", "runs", "events", "chain_head", "caps", "movements", "installed_base", "reservations", "receipts", "records"]
 
     /// Checks the meta rows of a database that has a `ledger_meta` table; throws ``LedgerError``.
     static func check(application: String?, schema: String?, location: String) throws {

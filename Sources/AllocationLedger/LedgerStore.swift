@@ -113,6 +113,21 @@ protocol LedgerSession {
 
     func insertReceipts(_ receipts: [(seq: Int64, runID: Int64, text: String)]) throws
     func receipts(run: Int64?) throws -> [String]
+
+    /// A committed run's row (`runs`), by id.
+    func run(id: Int64) throws -> (fileSHA256: String, fileName: String, regime: String, recordedAt: String, kind: String)?
+
+    /// Holds, licences and tokens (`records`, ``RecordRow``).
+    func record(kind: String, id: String) throws -> RecordRow?
+    /// Records of a kind, optionally only those in `statuses`, in the order they were opened.
+    func records(kind: String, statuses: [String]?) throws -> [RecordRow]
+    /// Records of a kind in `status` whose `due` time is at or before `time`.
+    func dueRecords(kind: String, status: String, at time: String) throws -> [RecordRow]
+    /// Inserts records or replaces them (by kind and id).
+    func putRecords(_ rows: [RecordRow]) throws
+    func allRecords() throws -> [RecordRow]
+    /// How many records of a kind are in each status.
+    func recordCounts(kind: String) throws -> [String: Int]
 }
 
 extension LedgerSession {

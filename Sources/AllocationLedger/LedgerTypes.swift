@@ -11,14 +11,42 @@ public struct LedgerRecord: Sendable {
     public var installedBaseAddition: InstalledBaseEntry?
     /// The row's date: cap limits are resolved from the rule pack on this day.
     public var date: Day?
+    /// Set for a row that needs a licence: the row becomes a hold (status `open`) in the same
+    /// transaction, with the input it was screened from.
+    public var hold: HoldInput?
 
     public init(rowID: String, determinationJSON: String, debits: [Debit], installedBaseAddition: InstalledBaseEntry?,
-                date: Day? = nil) {
+                date: Day? = nil, hold: HoldInput? = nil) {
         self.rowID = rowID
         self.determinationJSON = determinationJSON
         self.debits = debits
         self.installedBaseAddition = installedBaseAddition
         self.date = date
+        self.hold = hold
+    }
+}
+
+/// What a hold keeps of the row it holds: the units shipped (a units licence is debited by them)
+/// and the row as given, as a two-line transactions CSV (header and row), so that a recheck can
+/// screen it again under other rules.
+public struct HoldInput: Sendable, Hashable {
+    public var quantity: Int64
+    public var inputCSV: String
+
+    public init(quantity: Int64, inputCSV: String) {
+        self.quantity = quantity
+        self.inputCSV = inputCSV
+    }
+}
+
+/// The bearer token on whose authority an event is recorded (its name and role; never the secret).
+public struct ActingToken: Sendable, Hashable {
+    public var name: String
+    public var role: String
+
+    public init(name: String, role: String) {
+        self.name = name
+        self.role = role
     }
 }
 
@@ -50,12 +78,21 @@ public struct RunInfo: Sendable {
     /// its layers), written into each signed receipt.
     public var rulePackSHA256: String
 
-    public init(fileSHA256: String, fileName: String, regime: String, recordedAt: String, rulePackSHA256: String = "") {
+    /// A client's idempotency key for this commit (HTTP `Idempotency-Key`): recorded as a `request`
+    /// event; the same key with other content is refused (``LedgerError/Code/conflict``).
+    public var requestKey: String?
+    /// The token that asked for the commit (recorded in every determination event), if any.
+    public var actor: ActingToken?
+
+    public init(fileSHA256: String, fileName: String, regime: String, recordedAt: String, rulePackSHA256: String = "",
+                requestKey: String? = nil, actor: ActingToken? = nil) {
         self.fileSHA256 = fileSHA256
         self.fileName = fileName
         self.regime = regime
         self.recordedAt = recordedAt
         self.rulePackSHA256 = rulePackSHA256
+        self.requestKey = requestKey
+        self.actor = actor
     }
 }
 
@@ -105,7 +142,22 @@ public struct VerificationReport: Sendable {
 
 /// A ledger problem: a one-line message (database not ours, unreadable, tampered, cap refused, ...).
 public struct LedgerError: Error, CustomStringConvertible, Sendable {
+    /// What kind of problem, for adapters that answer with a status (HTTP 400/404/409).
+    public enum Code: String, Sendable {
+        /// The request itself is malformed (nothing recorded).
+        case invalid
+        /// A hold, licence, token or run that does not exist.
+        case notFound
+        /// The request contradicts what is recorded: a decided hold, a reused idempotency key or
+        /// licence number, or a release the store refused (licence used up or expired).
+        case conflict
+    }
+
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public var code: Code?
+    public init(_ message: String, code: Code? = nil) {
+        self.message = message
+        self.code = code
+    }
     public var description: String { message }
 }

@@ -87,6 +87,9 @@ final class PostgresBackend: LedgerBackend, @unchecked Sendable {
                 _ = try session.run("INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, $1)", [.text(LedgerSchema.genesisHash)])
             } else if !tables.contains("ledger_meta") {
                 throw LedgerError("\(location): not an ai-diffusion ledger (the database has tables \(tables.prefix(5).joined(separator: ", ")))")
+            } else if try session.meta("application_id") == LedgerSchema.applicationID,
+                      let steps = LedgerSchema.migration(from: try session.meta("schema_version"), .postgres) {
+                for statement in steps { _ = try session.run(statement) }
             }
             try LedgerSchema.check(application: try session.meta("application_id"), schema: try session.meta("schema_version"), location: location)
             ledgerID = try session.meta("ledger_id") ?? ""

@@ -262,4 +262,58 @@ final class PostgresSession: LedgerSession {
         }
         return try run("SELECT receipt FROM receipts ORDER BY event_seq").map { try $0.decode(String.self) }
     }
+
+    func run(id: Int64) throws -> (fileSHA256: String, fileName: String, regime: String, recordedAt: String, kind: String)? {
+        try run("SELECT file_sha256, file_name, regime, recorded_at, kind FROM runs WHERE run_id = $1", [.int(id)]).first.map {
+            let (sha, name, regime, at, kind) = try $0.decode((String, String, String, String, String).self)
+            return (sha, name, regime, at, kind)
+        }
+    }
+
+    private static let recordColumns = "kind, id, status, due, opened_seq, updated_seq, body"
+
+    private static func record(_ row: PostgresRow) throws -> RecordRow {
+        let (kind, id, status, due, opened, updated, body) = try row.decode((String, String, String, String?, Int64, Int64, String).self)
+        return RecordRow(kind: kind, id: id, status: status, due: due, openedSeq: opened, updatedSeq: updated, body: body)
+    }
+
+    func record(kind: String, id: String) throws -> RecordRow? {
+        try run("SELECT \(Self.recordColumns) FROM records WHERE kind = $1 AND id = $2", [.text(kind), .text(id)]).first.map(Self.record)
+    }
+
+    func records(kind: String, statuses: [String]?) throws -> [RecordRow] {
+        guard let statuses else {
+            return try run("SELECT \(Self.recordColumns) FROM records WHERE kind = $1 ORDER BY opened_seq", [.text(kind)]).map(Self.record)
+        }
+        return try run("SELECT \(Self.recordColumns) FROM records WHERE kind = $1 AND status = ANY($2) ORDER BY opened_seq",
+                       [.text(kind), .texts(statuses)]).map(Self.record)
+    }
+
+    func dueRecords(kind: String, status: String, at time: String) throws -> [RecordRow] {
+        try run("SELECT \(Self.recordColumns) FROM records WHERE kind = $1 AND status = $2 AND due <= $3 ORDER BY due, id",
+                [.text(kind), .text(status), .text(time)]).map(Self.record)
+    }
+
+    func putRecords(_ rows: [RecordRow]) throws {
+        guard !rows.isEmpty else { return }
+        try run("""
+            INSERT INTO records (\(Self.recordColumns))
+            SELECT k, i, s, NULLIF(d, ''), o, u, b FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[]) AS x(k, i, s, d, o, u, b)
+            ON CONFLICT (kind, id) DO UPDATE SET status = excluded.status, due = excluded.due, updated_seq = excluded.updated_seq, body = excluded.body
+            """, [.texts(rows.map(\.kind)), .texts(rows.map(\.id)), .texts(rows.map(\.status)), .texts(rows.map { $0.due ?? "" }),
+                  .ints(rows.map(\.openedSeq)), .ints(rows.map(\.updatedSeq)), .texts(rows.map(\.body))])
+    }
+
+    func allRecords() throws -> [RecordRow] {
+        try run("SELECT \(Self.recordColumns) FROM records").map(Self.record)
+    }
+
+    func recordCounts(kind: String) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for row in try run("SELECT status, COUNT(*)::bigint FROM records WHERE kind = $1 GROUP BY status", [.text(kind)]) {
+            let (status, count) = try row.decode((String, Int64).self)
+            out[status] = Int(count)
+        }
+        return out
+    }
 }

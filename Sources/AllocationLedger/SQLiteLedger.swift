@@ -60,6 +60,9 @@ final class SQLiteBackend: LedgerBackend, @unchecked Sendable {
                         try SQLiteBackend.createSchema(db, keyPath: keyPath)
                     } else if !tables.contains("ledger_meta") {
                         throw LedgerError("\(path): not an ai-diffusion ledger (it has tables \(tables.prefix(5).joined(separator: ", ")))")
+                    } else if try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'application_id'") == LedgerSchema.applicationID,
+                              let steps = LedgerSchema.migration(from: try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'schema_version'"), .sqlite) {
+                        for statement in steps { try db.execute(sql: statement) }
                     }
                     return .commit
                 }
@@ -312,6 +315,57 @@ struct SQLiteSession: LedgerSession {
             return try String.fetchAll(db, sql: "SELECT receipt FROM receipts WHERE run_id = ? ORDER BY event_seq", arguments: [run])
         }
         return try String.fetchAll(db, sql: "SELECT receipt FROM receipts ORDER BY event_seq")
+    }
+}
+
+extension SQLiteSession {
+    func run(id: Int64) throws -> (fileSHA256: String, fileName: String, regime: String, recordedAt: String, kind: String)? {
+        try Row.fetchOne(db, sql: "SELECT file_sha256, file_name, regime, recorded_at, kind FROM runs WHERE run_id = ?", arguments: [id])
+            .map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+    }
+
+    private static let recordColumns = "kind, id, status, due, opened_seq, updated_seq, body"
+
+    private static func record(_ row: Row) -> RecordRow {
+        RecordRow(kind: row[0], id: row[1], status: row[2], due: row[3], openedSeq: row[4], updatedSeq: row[5], body: row[6])
+    }
+
+    func record(kind: String, id: String) throws -> RecordRow? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.recordColumns) FROM records WHERE kind = ? AND id = ?", arguments: [kind, id]).map(Self.record)
+    }
+
+    func records(kind: String, statuses: [String]?) throws -> [RecordRow] {
+        guard let statuses else {
+            return try Row.fetchAll(db, sql: "SELECT \(Self.recordColumns) FROM records WHERE kind = ? ORDER BY opened_seq", arguments: [kind]).map(Self.record)
+        }
+        if statuses.isEmpty { return [] }
+        return try Row.fetchAll(db, sql: "SELECT \(Self.recordColumns) FROM records WHERE kind = ? AND status IN (\(Self.placeholders(statuses.count))) ORDER BY opened_seq",
+                                arguments: StatementArguments([kind] + statuses)).map(Self.record)
+    }
+
+    func dueRecords(kind: String, status: String, at time: String) throws -> [RecordRow] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.recordColumns) FROM records WHERE kind = ? AND status = ? AND due <= ? ORDER BY due, id",
+                         arguments: [kind, status, time]).map(Self.record)
+    }
+
+    func putRecords(_ rows: [RecordRow]) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO records (\(Self.recordColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(kind, id) DO UPDATE SET status = excluded.status, due = excluded.due, updated_seq = excluded.updated_seq, body = excluded.body
+            """)
+        for r in rows { try statement.execute(arguments: [r.kind, r.id, r.status, r.due, r.openedSeq, r.updatedSeq, r.body]) }
+    }
+
+    func allRecords() throws -> [RecordRow] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.recordColumns) FROM records").map(Self.record)
+    }
+
+    func recordCounts(kind: String) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM records WHERE kind = ? GROUP BY status", arguments: [kind]) {
+            out[row[0]] = row[1]
+        }
+        return out
     }
 }
 

@@ -7,7 +7,7 @@ public enum ComparedField: String, CaseIterable, Sendable {
     case eccn, destinationTier = "destination_tier", consigneeHQTier = "consignee_hq_tier"
     case licenseRequired = "license_required", authorization, reviewPolicy = "review_policy", debits
 
-    func differs(_ a: Determination, _ b: Determination) -> Bool {
+    public func differs(_ a: Determination, _ b: Determination) -> Bool {
         switch self {
         case .eccn: return a.eccn != b.eccn
         case .destinationTier: return a.destinationTier != b.destinationTier

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComplianceService
 import ComputeMetrics
 import DiffusionRules
 import RuleData
@@ -124,39 +125,8 @@ struct ClassifyChipCommand: ParsableCommand {
     }
 }
 
-/// A chip with its classification, printed by `classify chip`.
-struct ChipClassification {
-    var chip: ChipSpec
-    var result: Classification
-    var h100: H100Equivalence
-
-    var density: String { chip.performanceDensity.map { TPP($0).description } ?? "" }
-    var h100e: String { chip.tpp.map { TPP(h100.h100Equivalents($0)).description } ?? "" }
-
-    func json(regime: String, day: Day, layers: [String]) -> String {
-        let sink = ByteSink.memory()
-        func q(_ s: String) -> String { JSONEscaping.quoted(s) }
-        func number(_ value: Double?) -> String { value.map { TPP($0).description } ?? "null" }
-        sink.write("{\"name\":\(q(chip.name)),\"regime\":\(q(regime)),\"as_of\":\(q(day.description))")
-        sink.write(",\"layers\":[\(layers.map(q).joined(separator: ","))]")
-        sink.write(",\"eccn\":\(q(result.eccn)),\"prong\":\(result.prong.map(q) ?? "null")")
-        sink.write(",\"tpp\":\(chip.tpp?.description ?? "null"),\"die_area_mm2\":\(number(chip.dieAreaMM2))")
-        sink.write(",\"performance_density\":\(number(chip.performanceDensity))")
-        sink.write(",\"h100_equivalents\":\(chip.tpp.map { TPP(h100.h100Equivalents($0)).description } ?? "null")")
-        sink.write(",\"datacenter\":\(chip.datacenter.map { $0 ? "true" : "false" } ?? "null")")
-        sink.write(",\"interconnect_gbps\":\(number(chip.interconnectGBps)),\"dram_bandwidth_gbps\":\(number(chip.dramBandwidthGBps))")
-        sink.write(",\"headroom\":[")
-        sink.write(result.checks.map { check in
-            "{\"prong\":\(q(check.prong)),\"metric\":\(q(check.metric)),\"comparison\":\(q(check.comparison)),\"threshold\":\(TPP(check.threshold)),\"value\":\(number(check.value)),\"margin\":\(number(check.margin)),\"satisfied\":\(check.satisfied.map { $0 ? "true" : "false" } ?? "null")}"
-        }.joined(separator: ","))
-        sink.write("],\"reasons\":[")
-        sink.write(result.reasons.map { "{\"code\":\(q($0.code)),\"text\":\(q($0.text)),\"citation\":\(q($0.citation))}" }.joined(separator: ","))
-        sink.write("],\"citations\":[\(Array(Set(result.reasons.map(\.citation))).sorted().map(q).joined(separator: ","))]")
-        sink.write(",\"warnings\":[\(result.warnings.map(q).joined(separator: ","))]")
-        sink.write(",\"sources\":{\(chip.sources.sorted { $0.key < $1.key }.map { "\(q($0.key)):\(q($0.value))" }.joined(separator: ","))}}")
-        return sink.text
-    }
-
+/// The people's rendering of a classification (its JSON is the application layer's).
+extension ChipClassification {
     func text(regime: String, day: Day, layers: [String]) -> String {
         var lines: [String] = []
         lines.append("\(chip.name): \(result.eccn)\(result.prong.map { " (prong \($0))" } ?? "")")

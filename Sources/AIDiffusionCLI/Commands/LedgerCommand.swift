@@ -1,5 +1,6 @@
 import AllocationLedger
 import ArgumentParser
+import ComplianceService
 import ComputeMetrics
 import DiffusionRules
 import Foundation
@@ -32,38 +33,34 @@ struct LedgerShowCommand: ParsableCommand {
 
     func run() throws {
         var context = try RuleContext.load()
-        let compiled = try context.compile(regime)
-        let ledger = try ledgerOption.open(create: false)
-        let balances = try ledger.balances()
+        let id = try context.regimeID(regime)
+        let service = try ComplianceService(book: context.book, ledger: ledgerOption.path, signingKey: ledgerOption.signingKey, create: false)
+        let ledger = try service.ledger()
+        let caps = try service.caps(regime: id, asOf: try asOf.day())
         let bases = try ledger.installedBases()
-        let day = try asOf.day()
-        func limit(_ balance: CapBalance) -> TPP? {
-            balance.limit ?? CapKey(name: balance.cap).flatMap { compiled.capLimit(for: $0, on: day)?.limit }
-        }
-        func remaining(_ b: CapBalance) -> TPP? { limit(b).map { $0 - b.used - b.reserved } }
         let sink = ByteSink.standardOutput()
         switch formatOption.format {
         case .json, .jsonl:
-            let lines = balances.map { b in
-                "{\"cap\":\(JSONEscaping.quoted(b.cap)),\"kind\":\"\(b.kind)\",\"used\":\(b.used),\"reserved\":\(b.reserved),\"limit\":\(limit(b)?.description ?? "null"),\"remaining\":\(remaining(b)?.description ?? "null"),\"debits\":\(b.debitCount)}"
-            } + bases.map { e in
+            let lines = caps.map(ReferenceJSON.cap) + bases.map { e in
                 "{\"installed_base\":\(JSONEscaping.quoted(e.holder)),\"country\":\"\(e.country)\",\"tpp\":\(e.tpp)}"
             }
             formatOption.writeJSON(lines, to: sink)
         case .csv:
             sink.write("cap,kind,used,reserved,limit,remaining,debits\n")
-            for b in balances {
-                sink.write([b.cap, b.kind, b.used.description, b.reserved.description, limit(b)?.description ?? "",
-                            remaining(b)?.description ?? "", String(b.debitCount)].map(csvField).joined(separator: ",") + "\n")
+            for c in caps {
+                let b = c.balance
+                sink.write([b.cap, b.kind, b.used.description, b.reserved.description, c.limit?.description ?? "",
+                            c.remaining?.description ?? "", String(b.debitCount)].map(csvField).joined(separator: ",") + "\n")
             }
         case .table:
             var table = TextTable(header: ["CAP", "CONFIRMED (TPP)", "RESERVED", "LIMIT", "REMAINING", "DEBITS"], rightAligned: [1, 2, 3, 4, 5])
-            for b in balances {
-                table.add([b.cap, b.used.description, b.reserved.description, limit(b)?.description ?? "-",
-                           remaining(b)?.description ?? "-", String(b.debitCount)])
+            for c in caps {
+                let b = c.balance
+                table.add([b.cap, b.used.description, b.reserved.description, c.limit?.description ?? "-",
+                           c.remaining?.description ?? "-", String(b.debitCount)])
             }
             sink.write("Ledger \(ledger.location): \(try ledger.eventCount()) events; receipts key \(try ledger.publicKey() ?? "none")\n")
-            sink.write(balances.isEmpty ? "no debits\n" : table.render())
+            sink.write(caps.isEmpty ? "no debits\n" : table.render())
             if !bases.isEmpty {
                 var baseTable = TextTable(header: ["HOLDER", "COUNTRY", "INSTALLED BASE (TPP)", "H100E"], rightAligned: [2, 3])
                 for e in bases { baseTable.add([e.holder, e.country.description, e.tpp.description, TPP(context.book.h100.h100Equivalents(e.tpp)).description]) }

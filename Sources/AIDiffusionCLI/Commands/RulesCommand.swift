@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComplianceService
 import DiffusionRules
 import Foundation
 import RuleData
@@ -24,9 +25,7 @@ struct RulesListCommand: ParsableCommand {
         let sink = ByteSink.standardOutput()
         switch formatOption.format {
         case .json, .jsonl:
-            let lines = layers.map { layer in
-                "{\"id\":\(JSONEscaping.quoted(layer.id)),\"effective_from\":\"\(layer.effectiveFrom)\",\"compliance_from\":\(layer.complianceFrom.map { "\"\($0)\"" } ?? "null"),\"enforced_until\":\(layer.enforcedUntil.map { "\"\($0)\"" } ?? "null"),\"superseded_on\":\(layer.supersededOn.map { "\"\($0)\"" } ?? "null"),\"title\":\(JSONEscaping.quoted(layer.title)),\"citation\":\(JSONEscaping.quoted(layer.citation))}"
-            }
+            let lines = layers.map(ReferenceJSON.layer)
             formatOption.writeJSON(lines, to: sink)
         case .csv:
             sink.write("id,effective_from,compliance_from,enforced_until,superseded_on,citation\n")
@@ -76,21 +75,15 @@ struct RulesTiersCommand: ParsableCommand {
 
     func run() throws {
         var context = try RuleContext.load()
-        let compiled = try context.compile(regime)
+        let id = try context.regimeID(regime)
         let day = try asOf.day()
-        let view = compiled.view(on: day)
-        guard let tiers = view.tiers else {
-            throw InputError("regime \(compiled.id) has no tiers on \(day) (layers: \(view.layers.joined(separator: ", ")))")
-        }
-        let shown = ["A:5", "A:6", "D:1", "D:4", "D:5", "E:1", "E:2"]
+        let (view, countries) = try ComplianceService(rules: context.book).tiers(regime: id, on: day)
+        let tiers = view.tiers ?? [:]
+        let shown = ReferenceJSON.tierGroups
         let sink = ByteSink.standardOutput()
-        let countries = context.book.registry.countries
         switch formatOption.format {
         case .json, .jsonl:
-            let lines = countries.map { c in
-                let groups = shown.filter { view.groups[$0]?.contains(c.code) ?? false }
-                return "{\"country\":\"\(c.code)\",\"name\":\(JSONEscaping.quoted(c.name)),\"tier\":\(tiers[c.code] ?? 2),\"groups\":[\(groups.map { "\"\($0)\"" }.joined(separator: ","))]}"
-            }
+            let lines = countries.map { ReferenceJSON.tier($0, view: view) }
             formatOption.writeJSON(lines, to: sink)
         case .csv:
             sink.write("country,name,tier,groups\n")
@@ -103,7 +96,7 @@ struct RulesTiersCommand: ParsableCommand {
             for c in countries {
                 table.add([c.code.description, c.name, String(tiers[c.code] ?? 2), shown.filter { view.groups[$0]?.contains(c.code) ?? false }.joined(separator: " ")])
             }
-            sink.write("Tiers under \(compiled.id) on \(day) (Tier 1 = Supplement No. 5(a); Tier 3 = D:5 + Macau; Hong Kong as China)\n")
+            sink.write("Tiers under \(id) on \(day) (Tier 1 = Supplement No. 5(a); Tier 3 = D:5 + Macau; Hong Kong as China)\n")
             sink.write(table.render())
             let counts = (1...3).map { tier in tiers.values.filter { $0 == tier }.count }
             sink.write("\nTier 1: \(counts[0])  Tier 2: \(counts[1])  Tier 3: \(counts[2])\n")
@@ -130,22 +123,17 @@ struct RulesDiffCommand: ParsableCommand {
 
     func run() throws {
         var context = try RuleContext.load()
-        func side(_ text: String) throws -> RegimeView {
-            let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
-            let day: Day
-            if parts.count == 2 {
-                guard let parsed = Day(parts[1]) else { throw InputError("\"\(parts[1])\" in \"\(text)\" is not a date in YYYY-MM-DD form") }
-                day = parsed
-            } else {
-                day = try asOf.day()
-            }
-            return try context.compile(parts[0]).view(on: day)
+        // Pack files named on either side are added to the book first.
+        func id(_ side: String) throws -> String {
+            let parts = side.split(separator: "@", maxSplits: 1).map(String.init)
+            return try context.regimeID(parts[0]) + (parts.count == 2 ? "@" + parts[1] : "")
         }
-        let diff = RegimeDiff(try side(a), try side(b))
+        let (left, right) = (try id(a), try id(b))
+        let diff = try ComplianceService(rules: context.book).diff(left, right, on: try asOf.day())
         let sink = ByteSink.standardOutput()
         switch formatOption.format {
         case .json, .jsonl:
-            let lines = diff.changes.map { "{\"kind\":\"\($0.kind)\",\"key\":\(JSONEscaping.quoted($0.key)),\"before\":\($0.before.map(JSONEscaping.quoted) ?? "null"),\"after\":\($0.after.map(JSONEscaping.quoted) ?? "null")}" }
+            let lines = diff.changes.map(ReferenceJSON.change)
             formatOption.writeJSON(lines, to: sink)
         case .csv:
             sink.write("kind,key,before,after\n")

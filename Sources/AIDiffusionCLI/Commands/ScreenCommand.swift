@@ -1,5 +1,6 @@
 import AllocationLedger
 import ArgumentParser
+import ComplianceService
 import DiffusionRules
 import Foundation
 import Screening
@@ -41,42 +42,35 @@ struct ScreenCommand: ParsableCommand {
         if let compare, compare.split(separator: ",").count != 2 { throw ValidationError("--compare takes two regimes: A,B") }
     }
 
-    func run() throws {
-        var context = try RuleContext.load()
-        let format = formatOption.format
-        if let compare {
-            let names = compare.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
-            let a = try context.compile(names[0]), b = try context.compile(names[1])
-            let input = try TransactionReader.read(path: file, book: context.book)
-            try runComparison(input, a, b, format: format)
-            return
-        }
-        let regime = try context.compile(regimeOption.regime)
-        let input = try TransactionReader.read(path: file, book: context.book)
-        if commit {
-            try runCommit(input, regime: regime, format: format, book: context.book)
-        } else {
-            try runDry(input, regime: regime, format: format)
-        }
-    }
-
     @Option(name: .long, help: ArgumentHelp("With --commit: also write the signed decision receipts (JSON lines) to this file.", valueName: "file"))
     var receipts: String?
 
-    private func snapshotIfAny() throws -> CapSnapshot {
-        let path = ledgerOption.path
-        guard Ledgers.exists(path) else { return .empty }
-        return try ledgerOption.open(create: false).snapshot()
+    func run() throws {
+        var context = try RuleContext.load()
+        // Pack files are added to the book before the service is made; the service compiles by id.
+        let names = try (compare?.split(separator: ",").map { String($0).trimmingASCIIWhitespace() } ?? [regimeOption.regime])
+            .map { try context.regimeID($0) }
+        let service = try ComplianceService(book: context.book, ledger: ledgerOption.path, signingKey: ledgerOption.signingKey,
+                                            create: commit)
+        let input = try ScreeningInput(path: file, book: context.book)
+        let format = formatOption.format
+        if names.count == 2 {
+            try runComparison(service, input, try service.regime(names[0]), try service.regime(names[1]), format: format)
+        } else if commit {
+            try runCommit(service, input, regime: try service.regime(names[0]), format: format)
+        } else {
+            try runDry(service, input, regime: try service.regime(names[0]), format: format)
+        }
     }
 
-    private func runDry(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
+    private func runDry(_ service: ComplianceService, _ input: ScreeningInput, regime: CompiledRegime, format: OutputFormat) throws {
         let sink = ByteSink.standardOutput()
         // Tables are for people (small files); other formats are formatted on other threads.
         let writer: DeterminationWriter = format == .table
             ? makeDeterminationWriter(format, sink: sink)
             : ParallelOutput(format: format, sink: sink)
         var summary = ScreeningSummary(regimes: [regime.id])
-        ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny()) { result in
+        try service.screen(input, regime: regime) { result in
             writer.write(result.determination)
             summary.add([result.determination])
         }
@@ -84,20 +78,11 @@ struct ScreenCommand: ParsableCommand {
         if format == .table { sink.write("\n" + summary.render()); sink.flush() }
     }
 
-    private func runComparison(_ input: TransactionFile, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat) throws {
-        let snapshot = try snapshotIfAny()
-        var first: [Determination] = []
-        first.reserveCapacity(input.transactions.count)
-        ScreeningRun.screen(input, regime: a, snapshot: snapshot) { first.append($0.determination) }
+    private func runComparison(_ service: ComplianceService, _ input: ScreeningInput, _ a: CompiledRegime, _ b: CompiledRegime,
+                               format: OutputFormat) throws {
         let sink = ByteSink.standardOutput()
         let writer = ComparisonWriter(format: format, sink: sink, regimes: (a.id, b.id))
-        var summary = ScreeningSummary(regimes: [a.id, b.id])
-        var index = 0
-        ScreeningRun.screen(input, regime: b, snapshot: snapshot) { result in
-            writer.write(first[index], result.determination)
-            summary.add([first[index], result.determination])
-            index += 1
-        }
+        let summary = try service.compare(input, a, b) { writer.write($0, $1) }
         writer.finish()
         if format == .table {
             sink.write("\n" + summary.render())
@@ -107,49 +92,33 @@ struct ScreenCommand: ParsableCommand {
         }
     }
 
-    private func runCommit(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat, book: RuleBook) throws {
-        let path = ledgerOption.path
-        let ledger = try ledgerOption.open(create: true)
-        let run = RunInfo(fileSHA256: try Digest.sha256Hex(fileAt: file), fileName: file, regime: regime.id,
-                          recordedAt: LedgerClock.now, rulePackSHA256: RulePackDigest.sha256(regime: regime.id, book: book))
-        var determinations: [Determination] = []
-        let outcome = try ledger.commit(run: run, limits: { regime.capLimit(for: $0, on: $1) }) { snapshot in
-            determinations.removeAll()
-            var records: [LedgerRecord] = []
-            ScreeningRun.screen(input, regime: regime, snapshot: snapshot) { result in
-                let d = result.determination
-                determinations.append(d)
-                records.append(LedgerRecord(
-                    rowID: d.id, determinationJSON: ScreeningRun.jsonLine(d), debits: d.debits,
-                    installedBaseAddition: result.installedBaseAddition.map {
-                        InstalledBaseEntry(holder: $0.holder, country: $0.country, tpp: $0.tpp)
-                    }, date: d.date))
-            }
-            return records
-        }
+    private func runCommit(_ service: ComplianceService, _ input: ScreeningInput, regime: CompiledRegime, format: OutputFormat) throws {
+        let result = try service.commit(input, regime: regime, requestKey: nil, by: nil)
         if let receipts {
-            let lines = try ledger.receipts(run: outcome.runID)
+            let lines = try service.ledger().receipts(run: result.runID)
             guard FileManager.default.createFile(atPath: receipts, contents: Data(lines.map { $0 + "\n" }.joined().utf8)) else {
-                throw InputError("\(receipts): cannot write the receipts (the run is committed; export them with `ledger receipt export --run \(outcome.runID)`)")
+                throw InputError("\(receipts): cannot write the receipts (the run is committed; export them with `ledger receipt export --run \(result.runID)`)")
             }
         }
         let sink = ByteSink.standardOutput()
         let writer = makeDeterminationWriter(format, sink: sink)
-        switch outcome {
-        case let .recorded(runID, first, last):
+        if let determinations = result.determinations {
             determinations.forEach(writer.write)
-            writer.finish()
-            printError("committed run \(runID): \(determinations.count) rows recorded as ledger events \(first)-\(last) in \(ledger.location), each with a signed receipt")
-        case let .replayed(runID, storedRegime, stored):
-            for (rowID, json) in stored {
+        } else {
+            for json in result.json {
                 guard let determination = DeterminationDecoding.decode(json) else {
-                    throw LedgerError("stored determination for row \(rowID) is unreadable; run `ai-diffusion ledger verify`")
+                    throw LedgerError("a stored determination of run \(result.runID) is unreadable; run `ai-diffusion ledger verify`")
                 }
                 writer.write(determination)
             }
-            writer.finish()
-            var note = "already committed as run \(runID): returning the stored results; nothing debited"
-            if storedRegime != regime.id { note += " (stored under regime \(storedRegime), not \(regime.id))" }
+        }
+        writer.finish()
+        let holds = result.holds.isEmpty ? "" : "; \(result.holds.count) rows need a licence and are held for review (`ai-diffusion holds list`)"
+        if let sequences = result.sequences {
+            printError("committed run \(result.runID): \(result.json.count) rows recorded as ledger events \(sequences.lowerBound)-\(sequences.upperBound) in \(service.ledgerLocation), each with a signed receipt\(holds)")
+        } else {
+            var note = "already committed as run \(result.runID): returning the stored results; nothing debited"
+            if result.regime != regime.id { note += " (stored under regime \(result.regime), not \(regime.id))" }
             printError(note)
         }
     }

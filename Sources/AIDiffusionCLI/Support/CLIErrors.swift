@@ -1,5 +1,6 @@
 import AllocationLedger
 import ArgumentParser
+import ComplianceService
 import ComputeMetrics
 import DiffusionRules
 import Foundation
@@ -40,6 +41,8 @@ public enum CommandLineEntry {
         } catch let error as RuleBookError {
             fail(error.message)
         } catch let error as LedgerError {
+            fail(error.message)
+        } catch let error as ServiceError {
             fail(error.message)
         } catch let error as ExitCode {
             exit(error.rawValue)

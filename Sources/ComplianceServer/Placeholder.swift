@@ -1,0 +1,6 @@
+import Hummingbird
+import HummingbirdAuth
+import ServiceLifecycle
+import Metrics
+import Prometheus
+import Logging
