@@ -159,6 +159,17 @@ public final class ComplianceService: @unchecked Sendable {
 
     public func tokens() throws -> [TokenRecord] { try ledger().tokens() }
 
+    /// A token's principal if a recent look-up is cached (no ledger call): `.some(nil)` for a token
+    /// known to be bad, nil when not cached.
+    public func cachedPrincipal(_ secret: String) -> Principal?? {
+        guard tokenCacheSeconds > 0 else { return nil }
+        let sha = Digest.sha256Hex(Array(secret.utf8))
+        lock.lock()
+        defer { lock.unlock() }
+        guard let cached = tokenCache[sha], cached.until > Date().timeIntervalSince1970 else { return nil }
+        return .some(cached.principal)
+    }
+
     /// The principal of a bearer token; ``ServiceError/Kind/unauthorized`` when the token is
     /// missing, unknown or revoked.
     public func authenticate(_ secret: String?) throws -> Principal {

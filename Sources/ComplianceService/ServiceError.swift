@@ -5,7 +5,7 @@ import RuleData
 import TabularIO
 
 /// A request the application layer refuses, or could not carry out: a one-line message, a kind
-/// that adapters turn into an exit code (CLI: 1) or a status (HTTP 400/401/403/404/409/413/503),
+/// that adapters turn into an exit code (CLI: 1) or a status (HTTP 400/401/403/404/409/413/503/500),
 /// and for a bad row the row (1-based position in the request), field and value.
 ///
 /// ```swift
@@ -15,7 +15,7 @@ import TabularIO
 /// ```
 public struct ServiceError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
-        case badRequest, unauthorized, forbidden, notFound, conflict, tooLarge, unavailable
+        case badRequest, unauthorized, forbidden, notFound, conflict, tooLarge, unavailable, internalError
     }
 
     public var kind: Kind
@@ -64,8 +64,8 @@ public struct ServiceError: Error, CustomStringConvertible, Sendable {
             }
         case let error as RuleBookError: return ServiceError(.badRequest, error.message)
         case let error as RuleDataError: return ServiceError(.badRequest, error.message)
-        case let error as UnknownItemError: return ServiceError(.notFound, error.description)
-        default: return ServiceError(.unavailable, "\(error)")
+        case let error as UnknownItemError: return ServiceError(.badRequest, error.description)
+        default: return ServiceError(.internalError, "\(error)")
         }
     }
 }

@@ -82,7 +82,7 @@ struct LedgerVerifyCommand: ParsableCommand {
         let ledger = try ledgerOption.open(create: false)
         let report = try ledger.verify()
         if report.ok {
-            print("ok: \(report.events) events; hash chain intact; caps, movements, installed bases, reservations and receipts match the events")
+            print("ok: \(report.events) events; hash chain intact; caps, movements, installed bases, reservations, receipts, holds, licences and tokens match the events")
             return
         }
         for problem in report.problems { printError("verify: \(problem)") }

@@ -1,6 +1,0 @@
-import Hummingbird
-import HummingbirdAuth
-import ServiceLifecycle
-import Metrics
-import Prometheus
-import Logging
