@@ -154,26 +154,27 @@ extension LedgerCore {
                                               to: decision.action.target, licence: licenceNumber, debitMilli: debitMilli,
                                               note: decision.note, actor: decision.actor, moves: debitMoves)
             try writer.add(kind: "hold_decision", key: "hold/\(hold.id)/\(n)", at: time, body: body, moves: debitMoves)
+            // Read before writing: a refused statement ends a PostgreSQL transaction.
+            let cap = try licence.flatMap { try session.caps([$0.capName])[$0.capName] }
+            let expired = try licence.flatMap { try writer.current("licence", $0.number) }?.status == "expired"
             do {
                 try writer.finish()
             } catch let refused as CapRefused {
-                throw try Self.refusal(session, licence: licence, amount: debitMilli ?? 0, hold: hold.id, detail: refused.detail)
+                throw Self.refusal(licence: licence, cap: cap, expired: expired, amount: debitMilli ?? 0, hold: hold.id, detail: refused.detail)
             }
             return try Self.hold(try writer.current("hold", String(hold.id))!)
         }
     }
 
-    /// Why the store refused a release, from the licence's cap as it stands.
-    static func refusal(_ session: any LedgerSession, licence: LicenceSpec?, amount: Int64, hold: Int64, detail: String) throws -> LedgerError {
+    /// Why the store refused a release, from the licence's cap as it stood before.
+    static func refusal(licence: LicenceSpec?, cap: CapRow?, expired: Bool, amount: Int64, hold: Int64, detail: String) -> LedgerError {
         guard let spec = licence else { return LedgerError("the store refused the change (nothing recorded): \(detail)", code: .conflict) }
-        let row = try session.caps([spec.capName])[spec.capName]
-        let record = try session.record(kind: "licence", id: spec.number)
-        let unit = spec.unit == .tpp ? "TPP" : "units"
-        if record?.status == "expired" {
+        if expired {
             return LedgerError("the store refused the release of hold \(hold) (nothing recorded): licence \(spec.number) expired at the end of \(spec.expires)",
                                code: .conflict)
         }
-        let left = TPP(milli: (row?.limitMilli ?? spec.limit.milli) - (row?.usedMilli ?? 0))
+        let unit = spec.unit == .tpp ? "TPP" : "units"
+        let left = TPP(milli: (cap?.limitMilli ?? spec.limit.milli) - (cap?.usedMilli ?? 0))
         return LedgerError("the store refused the release of hold \(hold) (nothing recorded): licence \(spec.number) has \(left) \(unit) left; the shipment needs \(TPP(milli: amount)) \(unit)",
                            code: .conflict)
     }
