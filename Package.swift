@@ -131,12 +131,15 @@ let package = Package(
         .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
         .testTarget(
             name: "ComplianceServiceTests",
-            dependencies: ["ComplianceService", "AllocationLedger", "Screening", "DiffusionRules", "RuleData"]
+            dependencies: [
+                "ComplianceService", "AllocationLedger", "Screening", "DiffusionRules", "RuleData", "ComputeMetrics",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "ComplianceServerTests",
             dependencies: [
-                "ComplianceServer", "ComplianceService", "AllocationLedger",
+                "ComplianceServer", "ComplianceService", "AllocationLedger", "RuleData",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

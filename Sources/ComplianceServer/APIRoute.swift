@@ -63,6 +63,8 @@ extension Request {
             return Array(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw ServiceError(.tooLarge, "the request body is larger than \(limit) bytes (the limit)")
+        } catch is NIOTooManyBytesError {
+            throw ServiceError(.tooLarge, "the request body is larger than \(limit) bytes (the limit)")
         }
     }
 

@@ -38,11 +38,7 @@ public enum APIRoutes {
             APIRoute(method: .get, path: "/openapi.json", permission: .reference) { _, _, _ in Reply.json(OpenAPIDocument.bytes) },
             APIRoute(method: .post, path: "/login", permission: nil) { request, _, _ in try await Session.login(&request, service) },
             APIRoute(method: .post, path: "/logout", permission: nil) { _, _, _ in Session.logout() },
-            APIRoute(method: .get, path: "/v1/me", permission: .reference) { _, _, principal in
-                let p = principal!
-                let permissions = Permission.allCases.filter { p.role.allows($0) }.map { "\"\($0.rawValue)\"" }
-                return Reply.json("{\"name\":\(JSONEscaping.quoted(p.name)),\"role\":\"\(p.role.rawValue)\",\"permissions\":[\(permissions.joined(separator: ","))]}")
-            },
+            APIRoute(method: .get, path: "/v1/me", permission: .reference) { _, _, principal in Reply.json(Session.me(principal!)) },
         ]
     }
 
@@ -322,7 +318,7 @@ enum Params {
     /// `{"name"}` (catalog name or alias) or the figures of an uncatalogued chip.
     static func chip(_ body: JSONValue, _ book: RuleBook) throws -> ChipSpec {
         if let name = try body.text("name", in: "classify") {
-            do { return try book.catalog.lookup(name) } catch let error as UnknownItemError {
+            do { return try book.catalog.lookup(name) } catch {
                 throw ServiceError(.badRequest, error.description, field: "name", value: name)
             }
         }

@@ -27,9 +27,15 @@ enum Session {
             return Reply.error(ServiceError(.unauthorized, "the token is not valid"))
         }
         var response = form ? redirect(next)
-            : Reply.json("{\"name\":\(JSONEscaping.quoted(principal.name)),\"role\":\"\(principal.role.rawValue)\"}")
+            : Reply.json(me(principal))
         response.setCookie(Cookie(name: TokenAuthenticator.cookie, value: secret, path: "/", httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    /// `{"name", "role", "permissions"}` (also `GET /v1/me`).
+    static func me(_ p: Principal) -> String {
+        let permissions = Permission.allCases.filter { p.role.allows($0) }.map { "\"\($0.rawValue)\"" }
+        return "{\"name\":\(JSONEscaping.quoted(p.name)),\"role\":\"\(p.role.rawValue)\",\"permissions\":[\(permissions.joined(separator: ","))]}"
     }
 
     static func logout() -> Response {
