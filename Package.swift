@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "ComplianceServerTests",
             dependencies: [
-                "ComplianceServer", "ComplianceService", "AllocationLedger", "RuleData",
+                "ComplianceServer", "ComplianceService", "AllocationLedger", "RuleData", "ComputeMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
