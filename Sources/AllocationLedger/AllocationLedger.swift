@@ -45,6 +45,8 @@ public protocol AllocationLedger: AnyObject, Sendable {
     func seedFleet(fileSHA256: String, fileName: String, recordedAt: String, entries: [(line: Int, entry: InstalledBaseEntry)]) throws -> Int
 
     func snapshot() throws -> CapSnapshot
+    /// The balances and the chain position they were read at, reusing `cached` if nothing was recorded since.
+    func snapshot(reusing cached: (sequence: Int64, snapshot: CapSnapshot)?) throws -> (sequence: Int64, snapshot: CapSnapshot)
     func balances() throws -> [CapBalance]
     func installedBases() throws -> [InstalledBaseEntry]
     func eventCount() throws -> Int

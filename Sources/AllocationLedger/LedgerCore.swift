@@ -221,6 +221,16 @@ public class LedgerCore: AllocationLedger, @unchecked Sendable {
         try backend.read { try Self.snapshot($0) }
     }
 
+    /// The balances with the chain position they were read at; when `cached` was read at the same
+    /// position (nothing recorded since), it is returned without reading the balances again.
+    public func snapshot(reusing cached: (sequence: Int64, snapshot: CapSnapshot)?) throws -> (sequence: Int64, snapshot: CapSnapshot) {
+        try backend.read { session in
+            let head = try session.head().seq
+            if let cached, cached.sequence == head { return cached }
+            return (head, try Self.snapshot(session))
+        }
+    }
+
     /// Balances and installed bases as a screening run starts from them: for LPP and country
     /// allocations, confirmed plus reserved TPP (both unavailable), with the reserved part apart.
     static func snapshot(_ session: any LedgerSession) throws -> CapSnapshot {

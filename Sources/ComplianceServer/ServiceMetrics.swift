@@ -1,6 +1,7 @@
 import AllocationLedger
 import ComplianceService
 import DiffusionRules
+import Foundation
 import Metrics
 import Prometheus
 
@@ -17,12 +18,15 @@ import Prometheus
 ///
 /// Holds and caps are read from the ledger when scraped, so every instance over one PostgreSQL
 /// reports the same shared state.
-public final class ServiceMetrics: Sendable {
+public final class ServiceMetrics: @unchecked Sendable {
     /// One registry per process: swift-metrics has one global factory.
     public static let registry = PrometheusCollectorRegistry()
     private static let bootstrap: Void = {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }()
+
+    private let lock = NSLock()
+    private var counters: [String: Metrics.Counter] = [:]
 
     public init() {
         Self.bootstrap
@@ -32,8 +36,13 @@ public final class ServiceMetrics: Sendable {
     func count(_ determinations: [Determination], mode: String) {
         var counts: [String: Int] = [:]
         for d in determinations { counts[d.authorization.rawValue, default: 0] += 1 }
-        for (authorization, n) in counts.sorted(by: { $0.key < $1.key }) {
-            Counter(label: "ai_diffusion_determinations_total", dimensions: [("authorization", authorization), ("mode", mode)]).increment(by: n)
+        for (authorization, n) in counts {
+            let name = authorization + "/" + mode
+            lock.lock()
+            let counter = counters[name] ?? Metrics.Counter(label: "ai_diffusion_determinations_total", dimensions: [("authorization", authorization), ("mode", mode)])
+            counters[name] = counter
+            lock.unlock()
+            counter.increment(by: n)
         }
     }
 

@@ -37,6 +37,7 @@ public final class ComplianceService: @unchecked Sendable {
     private let lock = NSLock()
     private var compiled: [String: CompiledRegime] = [:]
     private var digests: [String: String] = [:]
+    private var cachedSnapshot: (sequence: Int64, snapshot: CapSnapshot)?
     private var ledgers: [any AllocationLedger] = []
     private var nextLedger = 0
     private let connections: Int
@@ -123,10 +124,20 @@ public final class ComplianceService: @unchecked Sendable {
         return !ledgers.isEmpty || Ledgers.exists(ledgerLocation)
     }
 
-    /// The balances a dry run starts from: the ledger's, or none when there is no ledger yet.
+    /// The balances a dry run starts from: the ledger's, or none when there is no ledger yet. The
+    /// last balances read are reused while the ledger's chain head has not moved (one small read).
     public func snapshot() throws -> CapSnapshot {
         guard ledgerExists else { return .empty }
-        return try ledger().snapshot()
+        lock.lock()
+        let cached = cachedSnapshot
+        lock.unlock()
+        let current = try ledger().snapshot(reusing: cached)
+        if current.sequence != cached?.sequence {
+            lock.lock()
+            if current.sequence > cachedSnapshot?.sequence ?? -1 { cachedSnapshot = current }
+            lock.unlock()
+        }
+        return current.snapshot
     }
 
     /// Checks that the ledger answers (`/readyz`).
