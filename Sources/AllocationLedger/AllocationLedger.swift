@@ -95,6 +95,9 @@ public enum Ledgers {
         return try SQLiteLedger(path: location, create: create, signingKey: signingKey)
     }
 
+    /// Whether `location` is a PostgreSQL URL (a ledger over the network) rather than an SQLite file.
+    public static func isPostgres(_ location: String) -> Bool { PostgresURL.isPostgres(location) }
+
     /// Whether a ledger exists at `location` (a file; a PostgreSQL URL always counts).
     public static func exists(_ location: String) -> Bool {
         PostgresURL.isPostgres(location) || FileManager.default.fileExists(atPath: location)

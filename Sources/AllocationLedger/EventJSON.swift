@@ -1,3 +1,5 @@
+import TabularIO
+
 /// A small strict JSON reader for event bodies (`ledger verify` reads every body; Foundation's
 /// `JSONSerialization` is several times slower on Linux). Objects keep their keys in a dictionary;
 /// integers stay exact (`Int64`).
@@ -126,52 +128,9 @@ enum EventJSON: Equatable {
             }
             guard index < bytes.count else { return nil }
             // Escapes: decode again from the start.
-            var out: [UInt8] = []
-            var i = start
-            while i < index {
-                let byte = bytes[i]
-                if byte != UInt8(ascii: "\\") { out.append(byte); i += 1; continue }
-                guard i + 1 < index else { return nil }
-                let escape = bytes[i + 1]
-                i += 2
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard i + 4 <= index, var scalar = hex4(at: i) else { return nil }
-                    i += 4
-                    if (0xD800..<0xDC00).contains(scalar), i + 6 <= index, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
-                       let low = hex4(at: i + 2), (0xDC00..<0xE000).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { return nil }
-                    out.append(contentsOf: Array(String(Character(unicode)).utf8))
-                default: return nil
-                }
-            }
+            guard let out = JSONEscaping.unescape(bytes, from: start, to: index) else { return nil }
             index += 1
             return String(decoding: out, as: UTF8.self)
-        }
-
-        func hex4(at position: Int) -> UInt32? {
-            var value: UInt32 = 0
-            for offset in 0..<4 {
-                let c = bytes[position + offset]
-                let digit: UInt32
-                switch c {
-                case 48...57: digit = UInt32(c - 48)
-                case 97...102: digit = UInt32(c - 87)
-                case 65...70: digit = UInt32(c - 55)
-                default: return nil
-                }
-                value = value << 4 | digit
-            }
-            return value
         }
 
         mutating func number() -> EventJSON? {

@@ -224,7 +224,8 @@ public class LedgerCore: AllocationLedger, @unchecked Sendable {
     /// The balances with the chain position they were read at; when `cached` was read at the same
     /// position (nothing recorded since), it is returned without reading the balances again.
     public func snapshot(reusing cached: (sequence: Int64, snapshot: CapSnapshot)?) throws -> (sequence: Int64, snapshot: CapSnapshot) {
-        try backend.read { session in
+        if let cached, try backend.headSequence() == cached.sequence { return cached }
+        return try backend.read { session in
             let head = try session.head().seq
             if let cached, cached.sequence == head { return cached }
             return (head, try Self.snapshot(session))

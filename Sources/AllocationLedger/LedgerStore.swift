@@ -10,6 +10,9 @@ protocol LedgerBackend: AnyObject, Sendable {
     func write<T>(_ body: (any LedgerSession) throws -> T) throws -> T
     /// Runs `body` against one consistent snapshot.
     func read<T>(_ body: (any LedgerSession) throws -> T) throws -> T
+    /// The chain head's sequence, read by one statement outside a transaction (a cheap "has
+    /// anything been recorded since?").
+    func headSequence() throws -> Int64
 }
 
 /// An event as stored.

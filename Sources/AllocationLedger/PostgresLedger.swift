@@ -112,6 +112,12 @@ final class PostgresBackend: LedgerBackend, @unchecked Sendable {
         }
     }
 
+    func headSequence() throws -> Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return try query("SELECT seq FROM chain_head WHERE id = 1", []).rows.first?.decode(Int64.self) ?? 0
+    }
+
     func read<T>(_ body: (any LedgerSession) throws -> T) throws -> T {
         try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }

@@ -107,6 +107,12 @@ final class SQLiteBackend: LedgerBackend, @unchecked Sendable {
         try translate { try queue.read { db in try body(SQLiteSession(db: db)) } }
     }
 
+    func headSequence() throws -> Int64 {
+        try translate {
+            try queue.unsafeRead { db in try Int64.fetchOne(try db.cachedStatement(sql: "SELECT seq FROM chain_head WHERE id = 1")) ?? 0 }
+        }
+    }
+
     private func translate<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()

@@ -34,6 +34,15 @@ enum Reply {
         Response(status: status, headers: json, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A screening answer assembled in one buffer: prefix, the JSON array (less its final newline), `}`.
+    static func screening(_ prefix: [UInt8], array: [UInt8]) -> Response {
+        var buffer = ByteBufferAllocator().buffer(capacity: prefix.count + array.count + 2)
+        buffer.writeBytes(prefix)
+        buffer.writeBytes(array.last == 0x0A ? array.dropLast() : array[...])
+        buffer.writeBytes([UInt8(ascii: "}"), 0x0A])
+        return Response(status: .ok, headers: json, body: .init(byteBuffer: buffer))
+    }
+
     static func status(of kind: ServiceError.Kind) -> HTTPResponse.Status {
         switch kind {
         case .badRequest: return .badRequest

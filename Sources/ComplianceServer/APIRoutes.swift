@@ -55,10 +55,14 @@ public enum APIRoutes {
                     : try ScreeningRequest(json: body, limits: service.limits)
                 let key = request.headers[HTTPField.Name("Idempotency-Key")!]
                 let principal = principal!
-                let bytes = try await Blocking.run {
+                // A dry run on SQLite reads the ledger for microseconds: answered where it stands.
+                // Commits (fsync) and PostgreSQL (the network) go to the blocking threads.
+                if !screening.commit && service.readsAreLocal {
+                    return try Screenings.answer(screening, key: key, by: principal, service: service, metrics: metrics)
+                }
+                return try await Blocking.run {
                     try Screenings.answer(screening, key: key, by: principal, service: service, metrics: metrics)
                 }
-                return Reply.json(bytes)
             },
         ]
     }
@@ -213,7 +217,7 @@ public enum APIRoutes {
 /// `POST /v1/screenings`: dry run, comparison or commit, answered as JSON.
 enum Screenings {
     static func answer(_ request: ScreeningRequest, key: String?, by principal: Principal, service: ComplianceService,
-                       metrics: ServiceMetrics) throws -> [UInt8] {
+                       metrics: ServiceMetrics) throws -> Response {
         let input = try ScreeningInput(request: request, book: service.book, name: "POST /v1/screenings by \(principal.name)")
         if let (a, b) = request.compare {
             let (ra, rb) = (try service.regime(a), try service.regime(b))
@@ -222,27 +226,32 @@ enum Screenings {
             let summary = try service.compare(input, ra, rb) { writer.write($0, $1) }
             writer.finish()
             let lines = sink.text.split(separator: "\n")
-            let text = "{\"run\":null,\"regimes\":[\(JSONEscaping.quoted(ra.id)),\(JSONEscaping.quoted(rb.id))],\"summary\":\(summary.json()),\"comparisons\":[\n"
-                + lines.joined(separator: ",\n") + "\n]}\n"
-            return Array(text.utf8)
+            return Reply.json("{\"run\":null,\"regimes\":[\(JSONEscaping.quoted(ra.id)),\(JSONEscaping.quoted(rb.id))],\"summary\":\(summary.json()),\"comparisons\":[\n"
+                + lines.joined(separator: ",\n") + "\n]}")
         }
         let regime = try service.regime(request.regime)
         if request.commit {
             let result = try service.commit(input, regime: regime, requestKey: key, by: principal)
-            if let determinations = result.determinations { metrics.count(determinations, mode: "commit") }
-            return ServiceJSON.screening(run: result.runID, replayed: result.replayed, regime: result.regime, holds: result.holds,
-                                         lines: result.json)
+            if let determinations = result.determinations {
+                var counts: [Authorization: Int] = [:]
+                for d in determinations { counts[d.authorization, default: 0] += 1 }
+                metrics.count(counts, mode: "commit")
+            }
+            return Reply.screening(ServiceJSON.screeningPrefix(run: result.runID, replayed: result.replayed, regime: result.regime, holds: result.holds),
+                                   array: ServiceJSON.array(result.json))
         }
-        var lines: [String] = []
-        var determinations: [Determination] = []
-        lines.reserveCapacity(request.rowCount)
-        determinations.reserveCapacity(request.rowCount)
+        // A dry run: formatted as `screen --format json` does; large requests on worker threads while
+        // screening goes on (the same bytes as formatting row by row).
+        let sink = ByteSink.memory()
+        let writer: DeterminationWriter = request.rowCount > 4096 ? ParallelOutput(format: .json, sink: sink) : makeDeterminationWriter(.json, sink: sink)
+        var counts: [Authorization: Int] = [:]
         try service.screen(input, regime: regime) { result in
-            lines.append(ScreeningRun.jsonLine(result.determination))
-            determinations.append(result.determination)
+            writer.write(result.determination)
+            counts[result.determination.authorization, default: 0] += 1
         }
-        metrics.count(determinations, mode: "dry_run")
-        return ServiceJSON.screening(run: nil, replayed: false, regime: regime.id, holds: [], lines: lines)
+        writer.finish()
+        metrics.count(counts, mode: "dry_run")
+        return Reply.screening(ServiceJSON.screeningPrefix(run: nil, replayed: false, regime: regime.id, holds: []), array: sink.captured)
     }
 }
 

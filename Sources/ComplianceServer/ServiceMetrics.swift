@@ -10,8 +10,9 @@ import Prometheus
 ///
 /// | metric | labels | from |
 /// |---|---|---|
-/// | `hb_requests_total` | `http_route`, `http_request_method`, `http_response_status_code` | Hummingbird's `MetricsMiddleware` |
-/// | `http_server_request_duration_seconds` (histogram) | same | Hummingbird's `MetricsMiddleware` |
+/// | `hb_requests` (counter) | `http_route`, `http_request_method`, `http_response_status_code` | Hummingbird's `MetricsMiddleware` |
+/// | `http_server_request_duration` (histogram, seconds) | same | Hummingbird's `MetricsMiddleware` |
+/// | `http_server_active_requests` (gauge) | `http_request_method` | Hummingbird's `MetricsMiddleware` |
 /// | `ai_diffusion_determinations_total` | `authorization`, `mode` (`dry_run`, `commit`) | screenings |
 /// | `ai_diffusion_holds` (gauge) | `status` | the ledger, read at each scrape |
 /// | `ai_diffusion_cap_utilisation` (gauge, 0-1) | `cap`, `kind` | the ledger, read at each scrape |
@@ -33,13 +34,12 @@ public final class ServiceMetrics: @unchecked Sendable {
     }
 
     /// Counts determinations by authorization (one increment per authorization and request).
-    func count(_ determinations: [Determination], mode: String) {
-        var counts: [String: Int] = [:]
-        for d in determinations { counts[d.authorization.rawValue, default: 0] += 1 }
+    func count(_ counts: [Authorization: Int], mode: String) {
         for (authorization, n) in counts {
-            let name = authorization + "/" + mode
+            let name = authorization.rawValue + "/" + mode
             lock.lock()
-            let counter = counters[name] ?? Metrics.Counter(label: "ai_diffusion_determinations_total", dimensions: [("authorization", authorization), ("mode", mode)])
+            let counter = counters[name] ?? Metrics.Counter(label: "ai_diffusion_determinations_total",
+                                                            dimensions: [("authorization", authorization.rawValue), ("mode", mode)])
             counters[name] = counter
             lock.unlock()
             counter.increment(by: n)

@@ -117,6 +117,10 @@ public final class ComplianceService: @unchecked Sendable {
         return ledgers[nextLedger]
     }
 
+    /// Whether ledger reads are local and brief (SQLite: microseconds, no network), so that a caller
+    /// may make them where it stands rather than on a blocking thread; false for PostgreSQL.
+    public var readsAreLocal: Bool { !Ledgers.isPostgres(ledgerLocation) }
+
     /// Whether a ledger exists (an SQLite file; a PostgreSQL URL always counts).
     public var ledgerExists: Bool {
         lock.lock()

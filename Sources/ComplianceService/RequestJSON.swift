@@ -1,3 +1,5 @@
+import TabularIO
+
 /// A JSON value of a request body. Objects keep their members in order; numbers keep their text
 /// (so `"quantity": 8` and `"quantity": "8"` read the same, and no precision is lost).
 public enum JSONValue: Sendable, Equatable {
@@ -107,12 +109,7 @@ struct JSONReader {
                 try expect(UInt8(ascii: ":"), "':'")
                 if members.contains(where: { $0.0 == key }) { throw fail("duplicate member \"\(key)\"") }
                 members.append((key, try value()))
-                guard let next = peek() else { throw fail("unexpected end") }
-                index += 1
-                if next == UInt8(ascii: ",") { continue }
-                if next == UInt8(ascii: "}") { return .object(members) }
-                index -= 1
-                throw fail("expected ',' or '}'")
+                if try !next(UInt8(ascii: "}")) { return .object(members) }
             }
         case UInt8(ascii: "["):
             try enter()
@@ -122,12 +119,7 @@ struct JSONReader {
             if peek() == UInt8(ascii: "]") { index += 1; return .array(items) }
             while true {
                 items.append(try value())
-                guard let next = peek() else { throw fail("unexpected end") }
-                index += 1
-                if next == UInt8(ascii: ",") { continue }
-                if next == UInt8(ascii: "]") { return .array(items) }
-                index -= 1
-                throw fail("expected ',' or ']'")
+                if try !next(UInt8(ascii: "]")) { return .array(items) }
             }
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
@@ -189,51 +181,15 @@ struct JSONReader {
 
     /// The bytes of an escaped string's content.
     func decode(_ start: Int, _ end: Int) throws -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(end - start)
-        var i = start
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= end else { return nil }
-            var value: UInt32 = 0
-            for offset in 0..<4 {
-                let c = bytes[at + offset]
-                let digit: UInt32
-                switch c {
-                case 48...57: digit = UInt32(c - 48)
-                case 97...102: digit = UInt32(c - 87)
-                case 65...70: digit = UInt32(c - 55)
-                default: return nil
-                }
-                value = value << 4 | digit
-            }
-            return value
-        }
-        while i < end {
-            let byte = bytes[i]
-            guard byte == UInt8(ascii: "\\") else { out.append(byte); i += 1; continue }
-            guard i + 1 < end else { throw fail("invalid escape") }
-            let escape = bytes[i + 1]
-            i += 2
-            switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                guard var scalar = hex4(i) else { throw fail("invalid \\u escape") }
-                i += 4
-                if (0xD800..<0xDC00).contains(scalar), i + 6 <= end, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
-                   let low = hex4(i + 2), (0xDC00..<0xE000).contains(low) {
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    i += 6
-                }
-                guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
-                out.append(contentsOf: Array(String(Character(unicode)).utf8))
-            default: throw fail("invalid escape")
-            }
-        }
+        guard let out = JSONEscaping.unescape(bytes, from: start, to: end) else { throw fail("invalid escape") }
         return out
+    }
+
+    /// After a member or item: true after a ',', false after `close` (consumed); else a 400.
+    mutating func next(_ close: UInt8) throws -> Bool {
+        guard let byte = peek() else { throw fail("unexpected end") }
+        if byte == UInt8(ascii: ",") { index += 1; return true }
+        if byte == close { index += 1; return false }
+        throw fail(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
     }
 }

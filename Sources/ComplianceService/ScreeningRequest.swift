@@ -108,12 +108,7 @@ public struct ScreeningRequest: Sendable {
                     default:
                         throw ServiceError(.badRequest, "unknown member \"\(key)\" (allowed: regime, compare, commit, rows)", field: key)
                     }
-                    guard let next = reader.peek() else { throw reader.fail("unexpected end") }
-                    reader.index += 1
-                    if next == UInt8(ascii: ",") { continue }
-                    if next == UInt8(ascii: "}") { break }
-                    reader.index -= 1
-                    throw reader.fail("expected ',' or '}'")
+                    if try !reader.next(UInt8(ascii: "}")) { break }
                 }
             }
             reader.depth -= 1
@@ -216,21 +211,11 @@ struct RowTable {
                         default: throw ServiceError(.badRequest, "row \(row): column \"\(columns[column])\" must be a string", row: row, field: columns[column])
                         }
                     }
-                    guard let next = reader.peek() else { throw reader.fail("unexpected end") }
-                    reader.index += 1
-                    if next == UInt8(ascii: ",") { continue }
-                    if next == UInt8(ascii: "}") { break }
-                    reader.index -= 1
-                    throw reader.fail("expected ',' or '}'")
+                    if try !reader.next(UInt8(ascii: "}")) { break }
                 }
             }
             reader.depth -= 1
-            guard let next = reader.peek() else { throw reader.fail("unexpected end") }
-            reader.index += 1
-            if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "]") { return }
-            reader.index -= 1
-            throw reader.fail("expected ',' or ']'")
+            if try !reader.next(UInt8(ascii: "]")) { return }
         }
     }
 

@@ -72,17 +72,24 @@ public enum ServiceJSON {
         "{\"ok\":\(r.ok),\"events\":\(r.events),\"problems\":[\(r.problems.map { q($0) }.joined(separator: ","))]}"
     }
 
-    /// `{"run": ..., "replayed": ..., "regime": ..., "holds": [...], "determinations": [` one
-    /// determination per line `]}`.
-    public static func screening(run: Int64?, replayed: Bool, regime: String, holds: [Int64], lines: [String]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(lines.reduce(64) { $0 + $1.utf8.count + 2 })
-        out += Array("{\"run\":\(run.map(String.init) ?? "null"),\"replayed\":\(replayed),\"regime\":\(q(regime)),\"holds\":[\(holds.map(String.init).joined(separator: ","))],\"determinations\":[".utf8)
+    /// A screening answer: `{"run": ..., "replayed": ..., "regime": ..., "holds": [...],
+    /// "determinations": [` one determination per line `]}`, as the three parts to send in order:
+    /// this prefix, `array` without its last byte (a newline), and `"}\n"`. `array` is the
+    /// determinations as a JSON array, one per line, as `screen --format json` prints it.
+    public static func screeningPrefix(run: Int64?, replayed: Bool, regime: String, holds: [Int64]) -> [UInt8] {
+        Array("{\"run\":\(run.map(String.init) ?? "null"),\"replayed\":\(replayed),\"regime\":\(q(regime)),\"holds\":[\(holds.map(String.init).joined(separator: ","))],\"determinations\":".utf8)
+    }
+
+    /// Determinations already formatted (one JSON object each) as the array of ``screening(run:replayed:regime:holds:array:)``.
+    public static func array(_ lines: [String]) -> [UInt8] {
+        guard !lines.isEmpty else { return Array("[]\n".utf8) }
+        var out: [UInt8] = Array("[\n".utf8)
+        out.reserveCapacity(lines.reduce(8) { $0 + $1.utf8.count + 2 })
         for (i, line) in lines.enumerated() {
-            out += i == 0 ? [0x0A] : [0x2C, 0x0A]
+            if i > 0 { out += [0x2C, 0x0A] }
             out += line.utf8
         }
-        out += Array((lines.isEmpty ? "]}\n" : "\n]}\n").utf8)
+        out += Array("\n]\n".utf8)
         return out
     }
 }

@@ -40,6 +40,12 @@ public final class ByteSink {
 
     /// Appends a whole record's bytes and flushes when 64 KiB have accumulated.
     public func write(bytes: [UInt8]) {
+        if file == nil && bytes.count >= 1 << 16 {
+            // A memory sink keeps large blocks as they come (one copy, not two).
+            flush()
+            captured.append(contentsOf: bytes)
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }
     }

@@ -1,4 +1,5 @@
 import AllocationLedger
+import ComplianceServer
 import ComplianceService
 import ComputeMetrics
 import Foundation
@@ -29,7 +30,9 @@ struct ReliabilityTests {
         let (location, key) = try LedgerKind.postgres.fresh()
         let service = try ComplianceService(book: book, ledger: location, signingKey: key, create: true)
         let token = try service.createToken(name: "erp", role: .screener, by: nil).secret
-        return (location, token, service, [try ServerProcess(ledger: location, key: key), try ServerProcess(ledger: location, key: key)])
+        return (location, token, service, try (0..<2).map { _ in
+            try ServerProcess(executable: executable, arguments: ["serve", "--port", "0", "--ledger", location, "--signing-key", key, "--connections", "4"])
+        })
     }
 
     static func run(_ count: Int, _ work: @escaping @Sendable (Int) -> Void) {

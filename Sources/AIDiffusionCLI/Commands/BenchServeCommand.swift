@@ -35,6 +35,26 @@ struct BenchServeCommand: ParsableCommand {
         var p99: Double
         var non2xx: Int
         var requests: Int
+        /// The server process's CPU time (user + system) per request, seconds: unlike the rates,
+        /// it hardly depends on what else the machine is doing.
+        var cpuPerRequest: Double = .nan
+    }
+
+    /// A process's CPU time so far (user + system, seconds), from /proc.
+    static func cpuSeconds(_ pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return .nan }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// wrk against a server process, with the server's CPU time per request.
+    static func wrk(_ path: String, _ arguments: [String], server: ServerProcess) throws -> Load {
+        let before = cpuSeconds(server.process.processIdentifier)
+        var load = try wrk(path, arguments)
+        load.cpuPerRequest = (cpuSeconds(server.process.processIdentifier) - before) / Double(max(1, load.requests))
+        return load
     }
 
     func run() throws {
@@ -57,9 +77,9 @@ struct BenchServeCommand: ParsableCommand {
         let setup = try ComplianceService(book: try RuleBookLoader.loadBundled(), ledger: ledger, signingKey: key, create: true)
         let token = try setup.createToken(name: "bench", role: .screener, by: nil).secret
 
-        let hello = try Child(executable, ["bench", "hello-server", "--port", "0"])
+        let hello = try ServerProcess(executable: executable, arguments: ["bench", "hello-server", "--port", "0"])
         defer { hello.stop() }
-        let server = try Child(executable, ["serve", "--port", "0", "--ledger", ledger, "--signing-key", key])
+        let server = try ServerProcess(executable: executable, arguments: ["serve", "--port", "0", "--ledger", ledger, "--signing-key", key])
         defer { server.stop() }
 
         let row = Self.row(id: "D-1", units: 1000, destination: "IN")
@@ -73,22 +93,25 @@ struct BenchServeCommand: ParsableCommand {
         _ = try Self.wrk(wrk, ["-t1", "-c4", "-d2s", "http://127.0.0.1:\(hello.port)/hello"])
         _ = try Self.wrk(wrk, ["-t1", "-c4", "-d2s", "-s", single, "http://127.0.0.1:\(server.port)/v1/screenings"])
         let common = ["-t\(wrkThreads)", "-c\(connections)", "-d\(seconds)s", "--latency"]
-        let helloLoad = try Self.wrk(wrk, common + ["http://127.0.0.1:\(hello.port)/hello"])
-        let singleLoad = try Self.wrk(wrk, common + ["-s", single, "http://127.0.0.1:\(server.port)/v1/screenings"])
-        let bigLoad = try Self.wrk(wrk, ["-t1", "-c2", "-d\(seconds)s", "--timeout", "30s", "--latency", "-s", big, "http://127.0.0.1:\(server.port)/v1/screenings"])
-        let sqliteCommits = try Self.wrk(wrk, common + ["-s", commits, "http://127.0.0.1:\(server.port)/v1/screenings", "--", "sqlite\(getpid())"])
+        let helloLoad = try Self.wrk(wrk, common + ["http://127.0.0.1:\(hello.port)/hello"], server: hello)
+        let singleLoad = try Self.wrk(wrk, common + ["-s", single, "http://127.0.0.1:\(server.port)/v1/screenings"], server: server)
+        let bigLoad = try Self.wrk(wrk, ["-t1", "-c2", "-d\(seconds)s", "--timeout", "30s", "--latency", "-s", big, "http://127.0.0.1:\(server.port)/v1/screenings"],
+                                   server: server)
+        let sqliteCommits = try Self.wrk(wrk, common + ["-s", commits, "http://127.0.0.1:\(server.port)/v1/screenings", "--", "sqlite\(getpid())"], server: server)
         let verified = try setup.verify()
 
-        var table = TextTable(header: ["MEASURE", "REQUESTS/S", "P50", "P99", "TARGET", "MET"], rightAligned: [1, 2, 3])
+        var table = TextTable(header: ["MEASURE", "REQUESTS/S", "P50", "P99", "SERVER CPU/REQ", "TARGET", "MET"], rightAligned: [1, 2, 3, 4])
         func ms(_ s: Double) -> String { String(format: "%.2f ms", s * 1000) }
         let ratio = singleLoad.requestsPerSecond / helloLoad.requestsPerSecond
-        table.add(["Hummingbird hello-world GET /hello", String(format: "%.0f", helloLoad.requestsPerSecond), ms(helloLoad.p50), ms(helloLoad.p99), "-", "-"])
+        table.add(["Hummingbird hello-world GET /hello", String(format: "%.0f", helloLoad.requestsPerSecond), ms(helloLoad.p50), ms(helloLoad.p99),
+                   ms(helloLoad.cpuPerRequest), "-", "-"])
         table.add(["single-row dry run POST /v1/screenings", String(format: "%.0f", singleLoad.requestsPerSecond), ms(singleLoad.p50), ms(singleLoad.p99),
-                   ">= 50% of hello-world", String(format: "%.0f%% %@", ratio * 100, ratio >= 0.5 ? "yes" : "no")])
+                   ms(singleLoad.cpuPerRequest), ">= 50% of hello-world", String(format: "%.0f%% %@", ratio * 100, ratio >= 0.5 ? "yes" : "no")])
         let rowsPerSecond = bigLoad.requestsPerSecond * 10_000
         table.add(["10,000-row dry run (2 connections)", String(format: "%.1f", bigLoad.requestsPerSecond), ms(bigLoad.p50), ms(bigLoad.p99),
-                   ">= 200000 rows/s", String(format: "%.0f rows/s %@", rowsPerSecond, rowsPerSecond >= 200_000 ? "yes" : "no")])
-        table.add(["single-row commits, SQLite", String(format: "%.0f", sqliteCommits.requestsPerSecond), ms(sqliteCommits.p50), ms(sqliteCommits.p99), "-", "-"])
+                   ms(bigLoad.cpuPerRequest), ">= 200000 rows/s", String(format: "%.0f rows/s %@", rowsPerSecond, rowsPerSecond >= 200_000 ? "yes" : "no")])
+        table.add(["single-row commits, SQLite", String(format: "%.0f", sqliteCommits.requestsPerSecond), ms(sqliteCommits.p50), ms(sqliteCommits.p99),
+                   ms(sqliteCommits.cpuPerRequest), "-", "-"])
         var notes: [String] = []
         if let url = postgres ?? ProcessInfo.processInfo.environment["AI_DIFFUSION_BENCH_POSTGRES_URL"], !url.isEmpty {
             let name = "bench_serve_\(getpid())"
@@ -98,11 +121,11 @@ struct BenchServeCommand: ParsableCommand {
             let pgKey = directory.appendingPathComponent("pg.ed25519").path
             let pgSetup = try ComplianceService(book: setup.book, ledger: location, signingKey: pgKey, create: true)
             let pgToken = try pgSetup.createToken(name: "bench", role: .screener, by: nil).secret
-            let pgServer = try Child(executable, ["serve", "--port", "0", "--ledger", location, "--signing-key", pgKey])
+            let pgServer = try ServerProcess(executable: executable, arguments: ["serve", "--port", "0", "--ledger", location, "--signing-key", pgKey])
             defer { pgServer.stop() }
             let pgScript = try file("commit-pg.lua", Self.commitScript(token: pgToken))
-            let pg = try Self.wrk(wrk, common + ["-s", pgScript, "http://127.0.0.1:\(pgServer.port)/v1/screenings", "--", "pg\(getpid())"])
-            table.add(["single-row commits, PostgreSQL", String(format: "%.0f", pg.requestsPerSecond), ms(pg.p50), ms(pg.p99), "-", "-"])
+            let pg = try Self.wrk(wrk, common + ["-s", pgScript, "http://127.0.0.1:\(pgServer.port)/v1/screenings", "--", "pg\(getpid())"], server: pgServer)
+            table.add(["single-row commits, PostgreSQL", String(format: "%.0f", pg.requestsPerSecond), ms(pg.p50), ms(pg.p99), ms(pg.cpuPerRequest), "-", "-"])
             let pgVerified = try pgSetup.verify()
             notes.append("PostgreSQL ledger after the run: \(pgVerified.events) events, verify \(pgVerified.ok ? "ok" : "FAILED")")
             if pg.non2xx > 0 { notes.append("PostgreSQL commits: \(pg.non2xx) non-2xx answers") }
@@ -178,36 +201,6 @@ struct BenchServeCommand: ParsableCommand {
         let requests = text.split(separator: "\n").first { $0.contains("requests in") }.flatMap { Int($0.trimmingCharacters(in: .whitespaces).split(separator: " ")[0]) } ?? 0
         return Load(requestsPerSecond: rate, p50: seconds(value(after: "50%")), p99: seconds(value(after: "99%")),
                     non2xx: value(after: "Non-2xx or 3xx responses:").flatMap(Int.init) ?? 0, requests: requests)
-    }
-
-    /// A server in a child process; its port is read from its `listening on` line.
-    final class Child {
-        let process = Process()
-        private(set) var port = 0
-
-        init(_ executable: String, _ arguments: [String]) throws {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            while port == 0 {
-                let data = errors.fileHandleForReading.availableData
-                if data.isEmpty { break }
-                text += String(decoding: data, as: UTF8.self)
-                if let range = text.range(of: "listening on http://127.0.0.1:"), let end = text[range.upperBound...].firstIndex(of: "\n") {
-                    port = Int(text[range.upperBound..<end]) ?? 0
-                }
-            }
-            guard port > 0 else { throw InputError("`\(arguments.joined(separator: " "))` did not start: \(text)") }
-            errors.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-        }
-
-        func stop() {
-            if process.isRunning { process.terminate(); process.waitUntilExit() }
-        }
     }
 }
 

@@ -1,46 +1,8 @@
+import ComplianceServer
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// An `ai-diffusion serve` child process on a free loopback port.
-final class ServerProcess: @unchecked Sendable {
-    let process = Process()
-    private(set) var port = 0
-
-    /// Starts the server and waits (up to 60 s) for its `listening on http://127.0.0.1:PORT` line.
-    init(ledger: String, key: String, extra: [String] = []) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--port", "0", "--ledger", ledger, "--signing-key", key, "--connections", "4"] + extra
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        var text = ""
-        let handle = errors.fileHandleForReading
-        while port == 0 && Date() < deadline {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: "listening on http://127.0.0.1:"), let end = text[range.upperBound...].firstIndex(of: "\n") {
-                port = Int(text[range.upperBound..<end]) ?? 0
-            }
-        }
-        guard port > 0 else {
-            process.terminate()
-            throw HTTPFailure(message: "server did not start: \(text)")
-        }
-        // Keep draining stderr so the child never blocks on a full pipe.
-        handle.readabilityHandler = { _ = $0.availableData }
-    }
-
-    func kill9() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-
-    func stop() {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
-    }
-}
 
 struct HTTPFailure: Error { var message: String }
 
