@@ -36,14 +36,21 @@ public struct CapView: Sendable {
     }
 }
 
-/// The page an auditor files for one held row: the facts as given, the determination with its rule
-/// path (reasons with citations), warnings and debits, the decisions, and the signed receipt with
-/// whether its signature verifies.
+/// The page an auditor files for one committed row: the facts as given (held rows keep their
+/// input), the determination with its rule path (reasons with citations), warnings and debits, the
+/// hold and its decisions if the row was held, and the signed receipt with whether its signature
+/// verifies against the ledger's key.
 public struct DeterminationMemo: Sendable {
-    public var hold: Hold
+    public var run: Int64
+    public var row: String
+    /// The ledger sequence of the row's determination event (a held row's hold id).
+    public var sequence: Int64
+    /// The determination as recorded (a held row: the current one, after any recheck).
+    public var determinationJSON: String
     public var determination: Determination
-    /// The row's columns and values as given.
+    /// The row's columns and values as given (held rows; empty otherwise).
     public var facts: [(column: String, value: String)]
+    public var hold: Hold?
     /// The signed receipt of the determination event (JSON), if any.
     public var receipt: String?
     /// `valid`, or why not (e.g. "signature does not match its content").
@@ -208,26 +215,43 @@ extension ComplianceService {
 
     /// The memo of a held row (the dashboard's printable page).
     public func memo(hold id: Int64) throws -> DeterminationMemo {
-        let ledger = try ledger()
         let hold = try hold(id)
-        guard let determination = DeterminationDecoding.decode(hold.determinationJSON) else {
-            throw ServiceError(.unavailable, "hold \(id): its determination is unreadable; run `ledger verify`")
+        return try memo(run: hold.run, sequence: hold.id, row: hold.row, json: hold.determinationJSON, hold: hold)
+    }
+
+    /// The memo of any committed row, by run and row id.
+    public func memo(run id: Int64, row rowID: String) throws -> DeterminationMemo {
+        let run = try run(id)
+        guard let row = run.rows.first(where: { $0.rowID == rowID }) else {
+            throw ServiceError(.notFound, "run \(id) has no row \(rowID)")
+        }
+        let hold = try ledger().hold(id: row.sequence)
+        return try memo(run: id, sequence: row.sequence, row: rowID, json: hold?.determinationJSON ?? row.determinationJSON, hold: hold)
+    }
+
+    private func memo(run: Int64, sequence: Int64, row: String, json: String, hold: Hold?) throws -> DeterminationMemo {
+        let ledger = try ledger()
+        guard let determination = DeterminationDecoding.decode(json) else {
+            throw ServiceError(.unavailable, "row \(row) of run \(run): its determination is unreadable; run `ledger verify`")
         }
         var facts: [(String, String)] = []
-        let reader = CSVRecordReader(bytes: Array(hold.inputCSV.utf8), displayName: "hold")
-        if let header = try? reader.next()?.strings, let record = try? reader.next() {
-            for (i, name) in header.enumerated() where i < record.fieldCount { facts.append((name, record.string(at: i))) }
+        if let hold {
+            let reader = CSVRecordReader(bytes: Array(hold.inputCSV.utf8), displayName: "hold")
+            if let header = try? reader.next()?.strings, let record = try? reader.next() {
+                for (i, name) in header.enumerated() where i < record.fieldCount { facts.append((name, record.string(at: i))) }
+            }
         }
-        let receipt = try ledger.receipts(run: hold.run).first { $0.contains("\"seq\":\(hold.id),") }
+        let receipt = try ledger.receipts(run: run).first { $0.contains("\"seq\":\(sequence),") }
         var status = "no receipt"
         if let receipt {
             switch Receipts.verify(receipt, publicKey: try ledger.publicKey()) {
-            case let .success(verified): status = verified.seq == hold.id ? "valid" : "signed for another event (\(verified.seq))"
+            case let .success(verified): status = verified.seq == sequence ? "valid" : "signed for another event (\(verified.seq))"
             case let .failure(error): status = error.message
             }
         }
-        let number = hold.decisions.last { $0.licence != nil }?.licence
-        return DeterminationMemo(hold: hold, determination: determination, facts: facts, receipt: receipt, signatureStatus: status,
+        let number = hold?.decisions.last { $0.licence != nil }?.licence
+        return DeterminationMemo(run: run, row: row, sequence: sequence, determinationJSON: json, determination: determination, facts: facts,
+                                 hold: hold, receipt: receipt, signatureStatus: status,
                                  licence: try number.map { try ledger.licence(number: $0) } ?? nil)
     }
 }

@@ -235,4 +235,20 @@ struct ReviewQueueTests {
         #expect(try store.strings(location, "SELECT value FROM ledger_meta WHERE key = 'schema_version'") == ["3"])
         #expect(try reopened.verify().ok)
     }
+
+    @Test("The determination memo: facts as given, rule path with citations, debits, the receipt and its signature status", arguments: Store.available)
+    func memo(store: Store) throws {
+        let (service, location, result) = try dealsCommitted(store)
+        let memo = try service.memo(hold: try holdID(service, row: "P05"))
+        #expect(memo.facts.first { $0.column == "quantity" }?.value == "8192")
+        #expect(memo.determination.debits.map(\.cap.name) == ["country_allocation/IN"])
+        #expect(memo.determination.reasons.contains { $0.citation.contains("15 CFR 742.6(b)(10)") })
+        #expect(memo.signatureStatus == "valid" && memo.receipt?.contains("\"row_id\":\"P05\"") == true)
+        let plain = try service.memo(run: result.runID, row: "P01")   // not held: no hold, still a signed receipt
+        #expect(plain.hold == nil && plain.signatureStatus == "valid" && plain.facts.isEmpty)
+        #expect(throws: ServiceError.self) { try service.memo(run: result.runID, row: "P99") }
+        // A receipt edited in the database no longer verifies, and the memo says so.
+        try store.execute(location, "UPDATE receipts SET receipt = replace(receipt, 'Yotta', 'Yotto') WHERE event_seq = \(memo.sequence)")
+        #expect(try service.memo(hold: memo.sequence).signatureStatus.contains("signature does not match"))
+    }
 }
