@@ -56,8 +56,8 @@ struct InstalledBase {
     }
 }
 
-/// A cap definition with its numbers converted for evaluation.
-struct CompiledCap: Sendable {
+/// A cap definition with its numbers converted for evaluation (a class: rows refer to it, never copy it).
+final class CompiledCap: Sendable {
     let definition: CapDefinition
     let limit: TPP?
     let multipliers: [(set: CountrySet, factor: Double)]

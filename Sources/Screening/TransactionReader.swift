@@ -68,19 +68,24 @@ struct RowParser {
     let table: CSVTable
     let book: RuleBook
     var items: ItemTable
-    var parties = PartyTable()
+    var parties: PartyTable
     let columns: Columns
-    private var itemCache: [String: Int] = [:]
+    /// Catalog index by item name as typed (rows without figures).
+    private(set) var itemCache: [String: Int]
 
     struct Columns {
         var id, date, quantity, destination, consignee, hq: Int
         var item, tpp, dieArea, datacenter, parent, exporterCountry, interconnect, dram, veu, endUse: Int?
     }
 
-    init(table: CSVTable, book: RuleBook) {
+    /// A parser for `table`; a later part of a file read apart continues with the tables of the
+    /// parser that read the part before (same ids for the same names).
+    init(table: CSVTable, book: RuleBook, continuing previous: RowParser? = nil) {
         self.table = table
         self.book = book
-        self.items = ItemTable(catalog: book.catalog)
+        self.items = previous?.items ?? ItemTable(catalog: book.catalog)
+        self.parties = previous?.parties ?? PartyTable()
+        self.itemCache = previous?.itemCache ?? [:]
         self.columns = Columns(
             id: table.column("id")!, date: table.column("date")!, quantity: table.column("quantity")!,
             destination: table.column("destination")!, consignee: table.column("consignee")!,

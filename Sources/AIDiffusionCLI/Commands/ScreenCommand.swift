@@ -47,12 +47,13 @@ struct ScreenCommand: ParsableCommand {
         if let compare {
             let names = compare.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
             let a = try context.compile(names[0]), b = try context.compile(names[1])
-            let input = try TransactionReader.read(path: file, book: context.book)
+            let input = try ValidatedFile.validate(path: file, book: context.book)
             try runComparison(input, a, b, format: format)
             return
         }
         let regime = try context.compile(regimeOption.regime)
-        let input = try TransactionReader.read(path: file, book: context.book)
+        // First pass: every cell checked before anything is screened, printed or recorded.
+        let input = try ValidatedFile.validate(path: file, book: context.book)
         if commit {
             try runCommit(input, regime: regime, format: format, book: context.book)
         } else {
@@ -69,36 +70,15 @@ struct ScreenCommand: ParsableCommand {
         return try ledgerOption.open(create: false).snapshot()
     }
 
-    private func runDry(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
+    private func runDry(_ input: ValidatedFile, regime: CompiledRegime, format: OutputFormat) throws {
         let sink = ByteSink.standardOutput()
-        // Tables are for people (small files); other formats are formatted on other threads.
-        let writer: DeterminationWriter = format == .table
-            ? makeDeterminationWriter(format, sink: sink)
-            : ParallelOutput(format: format, sink: sink)
-        var summary = ScreeningSummary(regimes: [regime.id])
-        ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny()) { result in
-            writer.write(result.determination)
-            summary.add([result.determination])
-        }
-        writer.finish()
+        let summary = try ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny(), format: format, sink: sink)
         if format == .table { sink.write("\n" + summary.render()); sink.flush() }
     }
 
-    private func runComparison(_ input: TransactionFile, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat) throws {
-        let snapshot = try snapshotIfAny()
-        var first: [Determination] = []
-        first.reserveCapacity(input.transactions.count)
-        ScreeningRun.screen(input, regime: a, snapshot: snapshot) { first.append($0.determination) }
+    private func runComparison(_ input: ValidatedFile, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat) throws {
         let sink = ByteSink.standardOutput()
-        let writer = ComparisonWriter(format: format, sink: sink, regimes: (a.id, b.id))
-        var summary = ScreeningSummary(regimes: [a.id, b.id])
-        var index = 0
-        ScreeningRun.screen(input, regime: b, snapshot: snapshot) { result in
-            writer.write(first[index], result.determination)
-            summary.add([first[index], result.determination])
-            index += 1
-        }
-        writer.finish()
+        let summary = try ScreeningRun.compare(input, a, b, snapshot: try snapshotIfAny(), format: format, sink: sink)
         if format == .table {
             sink.write("\n" + summary.render())
             sink.flush()
@@ -107,7 +87,7 @@ struct ScreenCommand: ParsableCommand {
         }
     }
 
-    private func runCommit(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat, book: RuleBook) throws {
+    private func runCommit(_ input: ValidatedFile, regime: CompiledRegime, format: OutputFormat, book: RuleBook) throws {
         let path = ledgerOption.path
         let ledger = try ledgerOption.open(create: true)
         let run = RunInfo(fileSHA256: try Digest.sha256Hex(fileAt: file), fileName: file, regime: regime.id,
@@ -116,14 +96,18 @@ struct ScreenCommand: ParsableCommand {
         let outcome = try ledger.commit(run: run, limits: { regime.capLimit(for: $0, on: $1) }) { snapshot in
             determinations.removeAll()
             var records: [LedgerRecord] = []
-            ScreeningRun.screen(input, regime: regime, snapshot: snapshot) { result in
-                let d = result.determination
-                determinations.append(d)
-                records.append(LedgerRecord(
-                    rowID: d.id, determinationJSON: ScreeningRun.jsonLine(d), debits: d.debits,
-                    installedBaseAddition: result.installedBaseAddition.map {
-                        InstalledBaseEntry(holder: $0.holder, country: $0.country, tpp: $0.tpp)
-                    }, date: d.date))
+            let screener = Screener(regime: regime, items: input.items, parties: input.parties, snapshot: snapshot)
+            try ScreeningRun.forEachBatch(input, screener: screener) { batch in
+                for i in batch.transactions.indices {
+                    let d = batch.determination(i)
+                    determinations.append(d)
+                    records.append(LedgerRecord(
+                        rowID: d.id, determinationJSON: ScreeningRun.jsonLine(d), debits: d.debits,
+                        installedBaseAddition: batch.decisions[i].installedBaseAddition.map {
+                            InstalledBaseEntry(holder: batch.tables.parties[batch.transactions[i].ultimateParent],
+                                               country: batch.transactions[i].destination, tpp: $0)
+                        }, date: d.date))
+                }
             }
             return records
         }

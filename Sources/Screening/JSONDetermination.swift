@@ -1,0 +1,178 @@
+import ComputeMetrics
+import DiffusionRules
+import TabularIO
+
+/// Sentences of reasons are rendered straight into the JSON buffer, escaped as they go (``TextSink``;
+/// used between the quotes of a JSON string).
+extension JSONText: TextSink {
+    mutating func literal(_ text: StaticString) { raw(text) }
+    mutating func text(_ text: String) { JSONEscaping.appendContents(text, to: &bytes) }
+    mutating func tpp(_ value: TPP) { tpp(Optional(value)) }
+    mutating func integer(_ value: Int) { int(value) }
+    mutating func countryCode(_ code: CountryCode) {
+        bytes.append(UInt8(code.packed >> 8))
+        bytes.append(UInt8(code.packed & 0xFF))
+    }
+}
+
+/// The JSON of a run's constant texts (quoted and escaped, by text id), of each epoch's
+/// `,"regime":...,"layers":[...]` and of item names and unit TPP, built on first use. One per
+/// thread and run (``ScreeningTables``): ids only grow, so entries stay valid as the run goes on.
+struct JSONConstants {
+    private var pool: [UInt8] = []
+    /// Per text id: start and length in `pool` (length -1: not built yet).
+    private var texts: [(start: Int32, length: Int32)] = []
+    private var epochs: [(start: Int32, length: Int32)] = []
+    private var itemNames: [(start: Int32, length: Int32)] = []
+
+    private mutating func range(_ build: (inout [UInt8]) -> Void) -> (start: Int32, length: Int32) {
+        let start = pool.count
+        build(&pool)
+        return (Int32(start), Int32(pool.count - start))
+    }
+
+    @inline(__always) private func copy(_ range: (start: Int32, length: Int32), to bytes: inout [UInt8]) {
+        pool.withUnsafeBufferPointer { pool in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: pool[Int(range.start)..<Int(range.start + range.length)]))
+        }
+    }
+
+    /// A constant text as a quoted JSON string.
+    mutating func text(_ id: Int32, _ tables: ScreeningTables, to bytes: inout [UInt8]) {
+        let i = Int(id)
+        if i >= texts.count { texts.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - texts.count + 1)) }
+        if texts[i].length < 0 { texts[i] = range { JSONEscaping.append(tables.texts[i], to: &$0) } }
+        copy(texts[i], to: &bytes)
+    }
+
+    /// `,"regime":"<id>","layers":[...]` of an epoch.
+    mutating func epoch(_ decision: Decision, _ tables: ScreeningTables, to bytes: inout [UInt8]) {
+        let i = decision.epochIndex
+        if i >= epochs.count { epochs.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - epochs.count + 1)) }
+        if epochs[i].length < 0 {
+            epochs[i] = range { pool in
+                var json = JSONText(capacity: 256)
+                json.key("regime"); json.string(tables.regime.id)
+                json.key("layers"); json.strings(tables.layers(decision))
+                pool.append(contentsOf: json.bytes)
+            }
+        }
+        copy(epochs[i], to: &bytes)
+    }
+
+    /// The item's name as the input gave it, quoted.
+    mutating func item(_ transaction: Transaction, _ tables: ScreeningTables, to bytes: inout [UInt8]) {
+        let i = Int(transaction.itemLabel)
+        if i >= itemNames.count { itemNames.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - itemNames.count + 1)) }
+        if itemNames[i].length < 0 { itemNames[i] = range { JSONEscaping.append(tables.item(transaction), to: &$0) } }
+        copy(itemNames[i], to: &bytes)
+    }
+
+    /// The phrase of a reason or warning, quoted: a constant from the pool, a sentence rendered in place.
+    mutating func phrase(_ phrase: Phrase, _ text: DeterminationText, _ tables: ScreeningTables, to json: inout JSONText) {
+        if let id = phrase.constant {
+            self.text(id, tables, to: &json.bytes)
+        } else {
+            json.bytes.append(UInt8(ascii: "\""))
+            tables.write(phrase, in: text, to: &json)
+            json.bytes.append(UInt8(ascii: "\""))
+        }
+    }
+}
+
+/// Quoted authorization and review-policy names (their raw values; a test checks they agree).
+func quotedJSON(_ authorization: Authorization) -> StaticString {
+    switch authorization {
+    case .NLR: return "\"NLR\""
+    case .AIA: return "\"AIA\""
+    case .LPP: return "\"LPP\""
+    case .ACA: return "\"ACA\""
+    case .NAC: return "\"NAC\""
+    case .UVEU: return "\"UVEU\""
+    case .NVEU: return "\"NVEU\""
+    case .LICENSE: return "\"LICENSE\""
+    }
+}
+
+func quotedJSON(_ policy: ReviewPolicy) -> StaticString {
+    switch policy {
+    case .presumptionOfApproval: return "\"presumption_of_approval\""
+    case .caseByCase: return "\"case_by_case\""
+    case .presumptionOfDenial: return "\"presumption_of_denial\""
+    case .policyOfDenial: return "\"policy_of_denial\""
+    }
+}
+
+extension JSONText {
+    /// One determination as a JSON object straight from its compact decision, byte-identical to
+    /// ``determination(_:)`` of the same determination in text form (fields in screening.md §6
+    /// order; `annotations` of a later per-row stage after the chip rules' reasons and warnings, and
+    /// their fields at the end).
+    mutating func determination(_ t: Transaction, _ d: Decision, tables: ScreeningTables, text: inout DeterminationText,
+                                constants: inout JSONConstants, annotations: RowAnnotations? = nil) {
+        tables.text(of: t, d, into: &text)
+        raw("{\"id\":"); string(t.id)
+        raw(",\"date\":"); day(t.date)
+        constants.epoch(d, tables, to: &bytes)
+        raw(",\"item\":"); constants.item(t, tables, to: &bytes)
+        raw(",\"eccn\":"); constants.text(tables.eccnID(d), tables, to: &bytes)
+        raw(",\"tpp_per_unit\":"); tpp(tables.tppPerUnit(t))
+        raw(",\"tpp_total\":"); tpp(d.tppTotal)
+        raw(",\"h100_equivalents\":"); decimal(tables.h100Equivalents(d))
+        raw(",\"destination\":"); country(t.destination)
+        raw(",\"destination_tier\":"); int(tables.destinationTier(d))
+        raw(",\"consignee_hq_tier\":"); int(tables.consigneeHQTier(d))
+        raw(",\"license_required\":"); bool(d.licenseRequired)
+        raw(",\"authorization\":"); raw(quotedJSON(d.authorization))
+        raw(",\"review_policy\":")
+        if let policy = d.reviewPolicy { raw(quotedJSON(policy)) } else { null() }
+        raw(",\"debits\":[")
+        if let debit = d.debit {
+            raw("{\"cap\":\"")
+            tables.writeCapName(debit, to: &self)
+            raw("\",\"tpp\":")
+            tpp(debit.tpp)
+            raw("}")
+        }
+        raw("],\"reasons\":[")
+        for (i, reason) in text.reasons.enumerated() {
+            raw(i == 0 ? "{\"code\":" : ",{\"code\":")
+            constants.text(reason.code, tables, to: &bytes)
+            raw(",\"text\":")
+            constants.phrase(reason.text, text, tables, to: &self)
+            raw(",\"citation\":")
+            constants.text(reason.citation, tables, to: &bytes)
+            raw("}")
+        }
+        if let annotations {
+            for (i, reason) in annotations.reasons.enumerated() {
+                raw(i == 0 && text.reasons.isEmpty ? "{\"code\":" : ",{\"code\":")
+                string(reason.code)
+                raw(",\"text\":"); string(reason.text)
+                raw(",\"citation\":"); string(reason.citation)
+                raw("}")
+            }
+        }
+        raw("],\"warnings\":[")
+        for (i, warning) in text.warnings.enumerated() {
+            if i > 0 { raw(",") }
+            constants.phrase(warning, text, tables, to: &self)
+        }
+        if let annotations {
+            for (i, warning) in annotations.warnings.enumerated() {
+                if i > 0 || !text.warnings.isEmpty { raw(",") }
+                string(warning)
+            }
+        }
+        raw("]")
+        if let annotations {
+            for field in annotations.fields {
+                raw(",")
+                string(field.name)
+                raw(":")
+                raw(field.json)
+            }
+        }
+        raw("}")
+    }
+}
