@@ -56,25 +56,28 @@ struct CapFigures: Sendable {
     var singleCountry: (share: Double, limit: Double)?
     var outsideUS: (share: Double, limit: Double)?
 
-    /// Checks `cap` for `row`, reading balances through `balances`.
-    static func evaluate<B: BalanceSource>(_ cap: CompiledCap, epoch: Epoch, row: CapRow, balances: inout B) -> CapFigures {
+    /// Checks cap `capIndex` of `tables` for `row` on `epoch`, reading balances through `balances`.
+    static func evaluate<B: BalanceSource>(_ capIndex: Int, tables: DecisionTables, epoch: Int, row: CapRow,
+                                           balances: inout B) -> CapFigures {
         guard let total = row.total else { return CapFigures(verdict: .exceeded, failure: .tppUnknown) }
-        switch cap.definition.mechanism {
+        let cap = tables.caps[capIndex]
+        switch cap.mechanism {
         case .perParentCalendarYear:
             let year = row.date.year
             let used = balances.lppUsed(party: row.party, year: year)
-            let after = used + total, limit = cap.limit ?? .zero
-            let fits = after <= limit
+            let after = used + total
+            let fits = after <= cap.limit
             return CapFigures(verdict: fits ? .admitted : .exceeded, debit: fits ? .lpp(party: row.party, year: year, tpp: total) : nil,
-                              used: used, after: after, limit: limit)
+                              used: used, after: after, limit: cap.limit)
         case .perDestinationWindow:
-            guard let window = cap.definition.window else { return CapFigures(verdict: .exceeded, failure: .noWindow) }
-            if !window.contains(row.date) { return CapFigures(verdict: .outsideWindow) }
-            var limit = cap.limit ?? .zero
+            guard let window = cap.window else { return CapFigures(verdict: .exceeded, failure: .noWindow) }
+            if row.date < window.from || row.date > window.through { return CapFigures(verdict: .outsideWindow) }
+            var limit = cap.limit
             var factor: Double?
-            for (set, multiplier) in cap.multipliers where set.contains(index: row.destination) {
-                limit = limit.scaled(by: multiplier)
-                factor = multiplier
+            for i in Int(cap.multiplierStart)..<Int(cap.multiplierStart + cap.multiplierCount)
+            where tables.multipliers[i].set.contains(index: row.destination) {
+                limit = limit.scaled(by: tables.multipliers[i].factor)
+                factor = tables.multipliers[i].factor
             }
             let used = balances.allocationUsed(destination: row.destination)
             let after = used + total
@@ -84,21 +87,30 @@ struct CapFigures: Sendable {
                               used: used, after: after, limit: limit, factor: factor)
         case .nveuSchedule:
             let base = balances.nveuBase(party: row.party, destination: row.destination)
-            let after = base + total, permitted = cap.scheduledBase(on: row.date)
+            // The permitted installed base of the row's quarter: the latest entry not after it (the
+            // first entry before the schedule starts), as ``CompiledCap/scheduledBase(on:)``.
+            let (year, month, _) = row.date.components
+            let quarter = year * 4 + (month - 1) / 3
+            var permitted = tables.schedules[Int(cap.scheduleStart)].tpp
+            for i in Int(cap.scheduleStart)..<Int(cap.scheduleStart + cap.scheduleCount) where tables.schedules[i].quarter <= quarter {
+                permitted = tables.schedules[i].tpp
+            }
+            let after = base + total
             let fits = after <= permitted
             return CapFigures(verdict: fits ? .admitted : .exceeded,
                               debit: fits ? .perHolder(.nveu, party: row.party, country: row.destination, tpp: total) : nil,
                               used: base, after: after, limit: permitted)
         case .uveuDistribution:
-            return uveu(cap, epoch: epoch, row: row, total: total, base: balances.uveuBase(party: row.party, destination: row.destination, epoch: epoch))
+            return uveu(cap, tables: tables, epoch: epoch, row: row, total: total,
+                        base: balances.uveuBase(party: row.party, destination: row.destination, tier1: tables.tier1[epoch]))
         }
     }
 
     /// UVEU geographic limits on the holder's base including this shipment (Supp. No. 10 to part 748 ¶6):
     /// at most 25% outside Tier 1, 7% in a single non-Tier-1 destination, and for a US-headquartered
     /// holder 50% outside the US (the shares are pack data).
-    private static func uveu(_ cap: CompiledCap, epoch: Epoch, row: CapRow, total: TPP, base: UVEUBase) -> CapFigures {
-        let destinationInTier1 = epoch.tier1?.contains(index: row.destination) ?? false
+    private static func uveu(_ cap: CapNumbers, tables: DecisionTables, epoch: Int, row: CapRow, total: TPP, base: UVEUBase) -> CapFigures {
+        let destinationInTier1 = tables.tier1[epoch]?.contains(index: row.destination) ?? false
         let whole = base.total + total
         var figures = CapFigures(verdict: .exceeded, baseAfter: whole)
         guard whole.milli > 0 else {
@@ -107,23 +119,22 @@ struct CapFigures: Sendable {
         }
         let wholeValue = Double(whole.milli)
         let outside = base.outsideTier1 + (destinationInTier1 ? .zero : total)
-        let definition = cap.definition
         var failed = false
-        if let limit = definition.maxShareOutsideTier1 {
+        if let limit = cap.maxOutsideTier1 {
             let share = Double(outside.milli) / wholeValue
-            figures.outsideTier1 = (share, limit.value)
-            failed = failed || share > limit.value
+            figures.outsideTier1 = (share, limit)
+            failed = failed || share > limit
         }
-        if let limit = definition.maxShareSingleCountry, !destinationInTier1 {
+        if let limit = cap.maxSingleCountry, !destinationInTier1 {
             let share = Double((base.inDestination + total).milli) / wholeValue
-            figures.singleCountry = (share, limit.value)
-            failed = failed || share > limit.value
+            figures.singleCountry = (share, limit)
+            failed = failed || share > limit
         }
-        if let limit = definition.maxShareOutsideUSForUSHeadquartered, row.consigneeHQ == .unitedStates {
-            let inUS = base.inUS + (row.destination == epoch.usIndex ? total : .zero)
+        if let limit = cap.maxOutsideUS, row.consigneeHQ == .unitedStates {
+            let inUS = base.inUS + (row.destination == tables.usIndex ? total : .zero)
             let share = Double((whole - inUS).milli) / wholeValue
-            figures.outsideUS = (share, limit.value)
-            failed = failed || share > limit.value
+            figures.outsideUS = (share, limit)
+            failed = failed || share > limit
         }
         if !failed {
             figures.verdict = .admitted

@@ -20,6 +20,8 @@ public final class CompiledRegime: Sendable {
     /// Whether any epoch has a cap measured on installed bases (UVEU, NVEU): only then does a run
     /// keep holders' installed bases while it screens.
     let hasInstalledBaseCaps: Bool
+    /// The epochs flattened for the decision loop.
+    let decisionTables: DecisionTables
 
     init(definition: RegimeDefinition, book: RuleBook) throws(RuleBookError) {
         self.id = definition.id
@@ -62,6 +64,7 @@ public final class CompiledRegime: Sendable {
         }
         self.epochs = epochs
         self.texts = texts.strings
+        self.decisionTables = DecisionTables(epochs: epochs, registry: book.registry)
         self.hasInstalledBaseCaps = epochs.contains { epoch in
             epoch.ruleCaps.contains { cap in
                 cap.map { $0.definition.mechanism == .uveuDistribution || $0.definition.mechanism == .nveuSchedule } ?? false
@@ -78,15 +81,8 @@ public final class CompiledRegime: Sendable {
         return out
     }
 
-    /// The epoch in force on `day` (binary search).
-    func epochIndex(for day: Day) -> Int {
-        var low = 0, high = epochs.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if epochs[mid].start <= day { low = mid } else { high = mid - 1 }
-        }
-        return low
-    }
+    /// The epoch in force on `day`.
+    func epochIndex(for day: Day) -> Int { decisionTables.epoch(of: day) }
 
     /// Ids of the layers applied on `day`.
     public func layerIDs(on day: Day) -> [String] { epochs[epochIndex(for: day)].layerIDs }
@@ -134,8 +130,6 @@ final class Epoch: Sendable {
     let ruleTexts: [RuleTexts]
     /// For each red flag: the id of its warning.
     let flagWarnings: [Int32]
-    /// Registry index of the United States (UVEU's limit for US-headquartered holders).
-    let usIndex: Int?
 
     init(start: Day, layers: [RuleLayer], definition: RegimeDefinition, book: RuleBook,
          eccnIndex: [String: Int], texts: inout TextRegistry) throws(RuleBookError) {
@@ -219,7 +213,6 @@ final class Epoch: Sendable {
         self.ruleCaps = compiled.map { rule in rule.rule.cap.flatMap { compiledCaps[$0.cap] } }
         self.ruleTexts = compiled.map { RuleTexts($0, &texts) }
         self.flagWarnings = compiledFlags.map { texts.id($0.flag.warning) }
-        self.usIndex = book.registry.index(of: .unitedStates)
     }
 
     /// The classification prongs of active layers, in order: a `replace` block drops earlier prongs,

@@ -115,14 +115,18 @@ public struct Decision: Sendable {
     /// The rule path's review policy (before it is hidden for outcomes that need no licence), which
     /// decides whether the row is a denial.
     let outcomePolicy: ReviewPolicy?
-    /// Index of the epoch of the row's date in the ``CompiledRegime``, and the rules the row matched.
+    /// Index of the epoch of the row's date in the ``CompiledRegime``; of the item's classification
+    /// on it in ``ScreeningTables``; the row's fact vector (``DecisionTables``); its tiers (-1: none).
     let epoch: Int32
-    let plan: RowPlan
+    let classification: Int32
+    let facts: UInt64
+    let destinationTier: Int8, hqTier: Int8
     /// The balances the row read (its reasons print them).
     public let observed: ObservedBalances
 
     init(authorization: Authorization, outcomePolicy: ReviewPolicy?, debit: CapDebit?, installedBaseAddition: TPP?,
-         tppTotal: TPP?, epoch: Int32, plan: RowPlan, observed: ObservedBalances) {
+         tppTotal: TPP?, epoch: Int32, classification: Int32, facts: UInt64, destinationTier: Int8, hqTier: Int8,
+         observed: ObservedBalances) {
         self.authorization = authorization
         self.outcomePolicy = outcomePolicy
         self.reviewPolicy = authorization.licenseRequired ? outcomePolicy : nil
@@ -130,7 +134,10 @@ public struct Decision: Sendable {
         self.installedBaseAddition = installedBaseAddition
         self.tppTotal = tppTotal
         self.epoch = epoch
-        self.plan = plan
+        self.classification = classification
+        self.facts = facts
+        self.destinationTier = destinationTier
+        self.hqTier = hqTier
         self.observed = observed
     }
 

@@ -72,28 +72,50 @@ public struct DeterminationText: Sendable {
         return Phrase(raw: -Int32(sentences.count))
     }
 
-    fileprivate mutating func addReason(code: Int32, citation: Int32, text: Phrase) {
+    mutating func addReason(code: Int32, citation: Int32, text: Phrase) {
         reasons.append(ReasonEntry(code: code, citation: citation, text: text))
     }
 
-    fileprivate mutating func addWarning(_ phrase: Phrase) { warnings.append(phrase) }
+    mutating func addWarning(_ phrase: Phrase) { warnings.append(phrase) }
 }
 
-/// Records a rule walk's texts into a ``DeterminationText``.
+/// Records a rule walk's texts into a ``DeterminationText``: turns its events into the rule pack's
+/// texts (by id) and the cap checks into sentences.
 private struct TextTrace: WalkTrace {
     var text: DeterminationText
-    let epoch: Int32
+    let epochIndex: Int32
+    unowned(unsafe) let epoch: Epoch
 
-    mutating func reason(_ ids: ReasonIDs) { text.add(ids) }
+    mutating func flag(_ index: Int) { text.addWarning(Phrase(raw: epoch.flagWarnings[index])) }
 
-    mutating func capReason(rule: Int, code: Int32, citation: Int32, figures: CapFigures, constant: Int32) {
-        let phrase = constant >= 0 ? Phrase(raw: constant) : text.sentence(epoch, rule, figures)
-        text.addReason(code: code, citation: citation, text: phrase)
+    mutating func ruleReason(_ rule: Int) { text.add(epoch.ruleTexts[rule].reason) }
+
+    mutating func capReason(_ rule: Int, _ kind: CapReasonKind, _ figures: CapFigures) {
+        let texts = epoch.ruleTexts[rule]
+        let code: Int32
+        switch kind {
+        case .admitted: code = texts.capCode
+        case .exceeded: code = texts.capExceededCode
+        case .noWindow: code = texts.noWindowCode
+        }
+        let phrase = figures.failure == .tppUnknown ? Phrase(raw: texts.tppUnknown) : text.sentence(epochIndex, rule, figures)
+        text.addReason(code: code, citation: texts.capCitation, text: phrase)
     }
 
-    mutating func warning(_ id: Int32) { text.addWarning(Phrase(raw: id)) }
+    mutating func capWarning(_ rule: Int, _ figures: CapFigures) { text.addWarning(text.sentence(epochIndex, rule, figures)) }
 
-    mutating func capWarning(rule: Int, figures: CapFigures) { text.addWarning(text.sentence(epoch, rule, figures)) }
+    mutating func decided(_ rule: Int, _ outcome: AppliedOutcome) {
+        let texts = epoch.ruleTexts[rule]
+        let applied: OutcomeTexts?
+        switch outcome {
+        case .then: applied = texts.then
+        case .whenExceeded: applied = texts.whenExceeded
+        case .afterWindow: applied = texts.afterWindow
+        }
+        if let extra = applied?.reason { text.add(ReasonIDs(code: texts.outcomeCode, text: extra, citation: texts.reason.citation)) }
+        if let warning = applied?.warning { text.addWarning(Phrase(raw: warning)) }
+        for warning in texts.warnings { text.addWarning(Phrase(raw: warning)) }
+    }
 }
 
 extension ScreeningTables {
@@ -102,25 +124,27 @@ extension ScreeningTables {
     /// decision recorded, so it takes the row's path); "no licence requirement" when no rule decided;
     /// the part 744 end-use warning.
     public func text(of transaction: Transaction, _ decision: Decision, into text: inout DeterminationText) {
-        let epoch = regime.epochs[Int(decision.epoch)]
-        let plan = decision.plan
-        let entry = classes[Int(plan.classification)]
+        let epochIndex = Int(decision.epoch)
+        let epoch = regime.epochs[epochIndex]
+        let entry = classes[Int(decision.classification)]
         let row = CapRow(date: transaction.date, party: transaction.ultimateParent,
                          destination: regime.book.registry.index(of: transaction.destination) ?? 0,
                          destinationCode: transaction.destination, consigneeHQ: transaction.consigneeHQ, total: decision.tppTotal)
-        var trace = TextTrace(text: DeterminationText(), epoch: decision.epoch)
+        var trace = TextTrace(text: DeterminationText(), epochIndex: decision.epoch, epoch: epoch)
         swap(&trace.text, &text)
         trace.text.reset(row: row)
         for i in entry.reasonStart..<(entry.reasonStart + entry.reasonCount) { trace.text.add(reasonPool[Int(i)]) }
-        for i in entry.warningStart..<(entry.warningStart + entry.warningCount) { trace.warning(warningPool[Int(i)]) }
-        let wide = plan.wide >= 0 ? widePlans[Int(plan.wide)] : nil
-        let flagCount = wide?.flags.count ?? Int(plan.flagCount)
-        for i in 0..<flagCount { trace.warning(epoch.flagWarnings[wide.map { Int($0.flags[i]) } ?? plan.flag(i)]) }
+        for i in entry.warningStart..<(entry.warningStart + entry.warningCount) { trace.text.addWarning(Phrase(raw: warningPool[Int(i)])) }
+        let tables = regime.decisionTables
+        let match: RowMatch = tables.bitMode[epochIndex]
+            ? .bits(decision.facts) : .conditions(rowFacts(transaction, classification: decision.classification), epoch)
         var balances = RecordedBalances(observed: decision.observed)
-        let outcome = RuleWalk.walk(epoch: epoch, plan: plan, wideSteps: wide?.steps, row: row, balances: &balances, trace: &trace)
+        let outcome = RuleWalk.walk(tables: tables, regime: regime, epoch: epochIndex,
+                                    matched: RuleMatching.match(tables: tables, epoch: epochIndex, match), row: row,
+                                    balances: &balances, trace: &trace)
         if !outcome.decided { trace.text.add(regime.common.noLicence) }
         let endUse = regime.common.endUseWarning[Int(transaction.endUse.rawValue)]
-        if endUse >= 0 { trace.warning(endUse) }
+        if endUse >= 0 { trace.text.addWarning(Phrase(raw: endUse)) }
         swap(&trace.text, &text)
     }
 

@@ -6,7 +6,7 @@ protocol BalanceSource {
     mutating func lppUsed(party: Int32, year: Int) -> TPP
     mutating func allocationUsed(destination: Int) -> TPP
     mutating func nveuBase(party: Int32, destination: Int) -> TPP
-    mutating func uveuBase(party: Int32, destination: Int, epoch: Epoch) -> UVEUBase
+    mutating func uveuBase(party: Int32, destination: Int, tier1: CountrySet?) -> UVEUBase
 }
 
 /// The balances a decision recorded: a rule walk over them takes exactly the path the row took.
@@ -15,99 +15,135 @@ struct RecordedBalances: BalanceSource {
     func lppUsed(party: Int32, year: Int) -> TPP { observed.lppUsed }
     func allocationUsed(destination: Int) -> TPP { observed.allocationUsed }
     func nveuBase(party: Int32, destination: Int) -> TPP { observed.nveuBase }
-    func uveuBase(party: Int32, destination: Int, epoch: Epoch) -> UVEUBase {
+    func uveuBase(party: Int32, destination: Int, tier1: CountrySet?) -> UVEUBase {
         UVEUBase(total: observed.uveuTotal, outsideTier1: observed.uveuOutsideTier1,
                  inDestination: observed.uveuInDestination, inUS: observed.uveuInUS)
     }
 }
 
-/// Receives the reasons and warnings of a rule walk, in output order. The screening loop passes
-/// ``SilentTrace`` (nothing is built); writers pass a recorder.
+/// Which outcome of a rule applied.
+enum AppliedOutcome {
+    case then, whenExceeded, afterWindow
+}
+
+/// Which reason a cap check gives.
+enum CapReasonKind {
+    /// `<rule>/cap`: the shipment fits.
+    case admitted
+    /// `<rule>/cap-exceeded`: it does not (or its TPP is unknown).
+    case exceeded
+    /// `<rule>/no-window`: the row is dated outside the cap's window and the rule has no `after_window`.
+    case noWindow
+}
+
+/// Receives what a rule walk did, in output order, by epoch-local rule and flag index. The screening
+/// loop passes ``SilentTrace`` (nothing is built); writers pass a recorder that turns the events
+/// into the rule pack's texts.
 protocol WalkTrace {
-    mutating func reason(_ ids: ReasonIDs)
-    /// A reason about a cap check: its code and citation, and either the rule's constant text
-    /// (`constant >= 0`) or the sentence with the check's figures.
-    mutating func capReason(rule: Int, code: Int32, citation: Int32, figures: CapFigures, constant: Int32)
-    mutating func warning(_ id: Int32)
+    /// A red flag fired: its warning.
+    mutating func flag(_ index: Int)
+    /// The rule's own reason.
+    mutating func ruleReason(_ rule: Int)
+    mutating func capReason(_ rule: Int, _ kind: CapReasonKind, _ figures: CapFigures)
     /// The cap check's sentence as a warning (a row dated after the allocation window).
-    mutating func capWarning(rule: Int, figures: CapFigures)
+    mutating func capWarning(_ rule: Int, _ figures: CapFigures)
+    /// The rule decided through `outcome`: its extra reason and warning, and the rule's warnings.
+    mutating func decided(_ rule: Int, _ outcome: AppliedOutcome)
 }
 
 /// The trace of the screening loop: records nothing.
 struct SilentTrace: WalkTrace {
-    @inline(__always) mutating func reason(_ ids: ReasonIDs) {}
-    @inline(__always) mutating func capReason(rule: Int, code: Int32, citation: Int32, figures: CapFigures, constant: Int32) {}
-    @inline(__always) mutating func warning(_ id: Int32) {}
-    @inline(__always) mutating func capWarning(rule: Int, figures: CapFigures) {}
+    @inline(__always) mutating func flag(_ index: Int) {}
+    @inline(__always) mutating func ruleReason(_ rule: Int) {}
+    @inline(__always) mutating func capReason(_ rule: Int, _ kind: CapReasonKind, _ figures: CapFigures) {}
+    @inline(__always) mutating func capWarning(_ rule: Int, _ figures: CapFigures) {}
+    @inline(__always) mutating func decided(_ rule: Int, _ outcome: AppliedOutcome) {}
 }
 
-/// The rules one row matches on one epoch, and its tiers and classification. Conditions never read
-/// balances, so a plan depends only on (epoch, item, destination, headquarters, exporter country,
-/// VEU status, end use) and is found once per distinct combination (``Screener``), then carried in
-/// the ``Decision`` so that writers need no shared memo.
-///
-/// `steps` are the matching rules in order, red-flag removals applied, up to and including the first
-/// rule without a cap (it always decides); `flags` the red flags that fire.
-struct RowPlan: Sendable {
-    static let stepCapacity = 8, flagCapacity = 4
+/// How a row's conditions are tested: bits of its fact vector (``DecisionTables``), or, for an
+/// epoch with more than 64 distinct facts, the compiled conditions themselves.
+enum RowMatch {
+    case bits(UInt64)
+    case conditions(RowFacts, Epoch)
+}
 
-    var classification: Int32
-    var destinationTier: Int8
-    var hqTier: Int8
-    var stepCount: UInt8
-    var flagCount: UInt8
-    /// The row's ECCN is counted in installed bases (Supp. No. 10 to part 748 ¶6).
-    var countsForBase: Bool
-    /// Index into ``ScreeningTables``' wide plans when the steps or flags do not fit inline, else -1.
-    var wide: Int32
-    var steps: (Int16, Int16, Int16, Int16, Int16, Int16, Int16, Int16) = (0, 0, 0, 0, 0, 0, 0, 0)
-    var flags: (Int16, Int16, Int16, Int16) = (0, 0, 0, 0)
+/// The red flags that fire for a row and the rules it matches, in order (epoch-local indices; rules
+/// up to and including the first without a cap, which always decides; red-flag removals applied).
+protocol MatchedRules {
+    var flagCount: Int { get }
+    var stepCount: Int { get }
+    func flag(_ i: Int) -> Int
+    func step(_ i: Int) -> Int
+}
 
-    @inline(__always) func step(_ i: Int) -> Int {
-        withUnsafeBytes(of: steps) { Int($0.load(fromByteOffset: i &* 2, as: Int16.self)) }
-    }
+/// Up to 8 flags and 8 rules of fewer than 256, packed in two words: a plain value to cache.
+struct PackedMatches: MatchedRules, Sendable {
+    var flags: UInt64 = 0, steps: UInt64 = 0
+    var flagCountByte: UInt8 = 0, stepCountByte: UInt8 = 0
 
-    @inline(__always) func flag(_ i: Int) -> Int {
-        withUnsafeBytes(of: flags) { Int($0.load(fromByteOffset: i &* 2, as: Int16.self)) }
-    }
+    var flagCount: Int { Int(flagCountByte) }
+    var stepCount: Int { Int(stepCountByte) }
+    @inline(__always) func flag(_ i: Int) -> Int { Int((flags >> UInt64(i &* 8)) & 0xFF) }
+    @inline(__always) func step(_ i: Int) -> Int { Int((steps >> UInt64(i &* 8)) & 0xFF) }
 
-    /// Plans the row described by `facts` on `epoch`; `wideStore` keeps steps that do not fit inline.
-    static func make(epoch: Epoch, facts: RowFacts, classification: Int32, destinationTier: Int?, hqTier: Int?,
-                     wideStore: inout [(steps: [Int16], flags: [Int16])]) -> RowPlan {
-        var flags: [Int16] = []
-        var removed: Set<Authorization> = []
-        for (i, flag) in epoch.flags.enumerated() where flag.condition.matches(facts) {
-            flags.append(Int16(i))
-            for authorization in flag.flag.removes ?? [] { removed.insert(authorization) }
-        }
-        var steps: [Int16] = []
-        for (i, rule) in epoch.rules.enumerated() {
-            if !removed.isEmpty, removed.contains(rule.rule.then.authorization) { continue }
-            guard rule.condition.matches(facts) else { continue }
-            steps.append(Int16(i))
-            if epoch.ruleCaps[i] == nil { break }
-        }
-        var plan = RowPlan(classification: classification, destinationTier: Int8(destinationTier ?? -1), hqTier: Int8(hqTier ?? -1),
-                           stepCount: UInt8(min(steps.count, 255)), flagCount: UInt8(min(flags.count, 255)),
-                           countsForBase: epoch.installedBaseMask & facts.eccnBit != 0, wide: -1)
-        if steps.count > stepCapacity || flags.count > flagCapacity {
-            plan.wide = Int32(wideStore.count)
-            wideStore.append((steps, flags))
-            return plan
-        }
-        withUnsafeMutableBytes(of: &plan.steps) { raw in
-            for (i, step) in steps.enumerated() { raw.storeBytes(of: step, toByteOffset: i * 2, as: Int16.self) }
-        }
-        withUnsafeMutableBytes(of: &plan.flags) { raw in
-            for (i, flag) in flags.enumerated() { raw.storeBytes(of: flag, toByteOffset: i * 2, as: Int16.self) }
-        }
-        return plan
+    init() {}
+
+    /// Packs lists, or nil when they do not fit.
+    init?(flags: [Int16], steps: [Int16]) {
+        guard flags.count <= 8, steps.count <= 8, flags.allSatisfy({ $0 < 256 }), steps.allSatisfy({ $0 < 256 }) else { return nil }
+        for (i, flag) in flags.enumerated() { self.flags |= UInt64(flag) << UInt64(i * 8) }
+        for (i, step) in steps.enumerated() { self.steps |= UInt64(step) << UInt64(i * 8) }
+        flagCountByte = UInt8(flags.count)
+        stepCountByte = UInt8(steps.count)
     }
 }
 
-/// The licensing rule walk of screening.md §3-§4, once for the screening loop and the writers: the
-/// plan's rules in order; a rule without a cap decides; a rule with a cap decides when the cap admits
-/// the shipment, or through `when_exceeded` / `after_window`, else the walk goes on.
+/// Matches that do not pack (packs with many rules).
+struct ListedMatches: MatchedRules {
+    var flags: [Int16], steps: [Int16]
+    var flagCount: Int { flags.count }
+    var stepCount: Int { steps.count }
+    func flag(_ i: Int) -> Int { Int(flags[i]) }
+    func step(_ i: Int) -> Int { Int(steps[i]) }
+}
+
+enum RuleMatching {
+    /// The flags that fire and the rules that match for a row on an epoch.
+    static func match(tables: DecisionTables, epoch: Int, _ match: RowMatch) -> ListedMatches {
+        var bits: UInt64 = 0
+        var slow: (facts: RowFacts, epoch: Epoch)?
+        switch match {
+        case let .bits(facts): bits = facts
+        case let .conditions(facts, compiled): slow = (facts, compiled)
+        }
+        var out = ListedMatches(flags: [], steps: [])
+        var removed: UInt8 = 0
+        let flagStart = Int(tables.flagStart[epoch])
+        for i in flagStart..<Int(tables.flagStart[epoch + 1]) {
+            let fires = slow.map { $0.epoch.flags[i - flagStart].condition.matches($0.facts) } ?? tables.matches(tables.flags[i].node, bits)
+            if fires {
+                out.flags.append(Int16(i - flagStart))
+                removed |= tables.flags[i].removes
+            }
+        }
+        let ruleStart = Int(tables.ruleStart[epoch])
+        for i in ruleStart..<Int(tables.ruleStart[epoch + 1]) {
+            let step = tables.rules[i]
+            if removed & step.authorizationBit != 0 { continue }
+            let r = i - ruleStart
+            let matches = slow.map { $0.epoch.rules[r].condition.matches($0.facts) } ?? tables.matches(step.node, bits)
+            guard matches else { continue }
+            out.steps.append(Int16(r))
+            if step.cap < 0 { break }
+        }
+        return out
+    }
+}
+
+/// The licensing rule walk of screening.md §3-§4, once for the screening loop and the writers: red
+/// flags first (their removals), then the rules the row matches, in order; a rule without a cap
+/// decides; a rule with a cap decides when the cap admits the shipment, or through `when_exceeded` /
+/// `after_window`, else the walk goes on.
 enum RuleWalk {
     struct Outcome {
         var authorization = Authorization.NLR
@@ -116,52 +152,48 @@ enum RuleWalk {
         var decided = false
     }
 
-    static func walk<B: BalanceSource, T: WalkTrace>(epoch: Epoch, plan: RowPlan, wideSteps: [Int16]?, row: CapRow,
-                                                     balances: inout B, trace: inout T) -> Outcome {
+    static func walk<M: MatchedRules, B: BalanceSource, T: WalkTrace>(tables: DecisionTables, regime: CompiledRegime, epoch: Int,
+                                                                       matched: M, row: CapRow, balances: inout B, trace: inout T) -> Outcome {
         var outcome = Outcome()
-        let count = wideSteps?.count ?? Int(plan.stepCount)
-        var index = 0
-        while index < count {
-            let r = wideSteps.map { Int($0[index]) } ?? plan.step(index)
-            index += 1
-            let applied: OutcomeTexts
-            if let cap = epoch.ruleCaps[r] {
-                let figures = CapFigures.evaluate(cap, epoch: epoch, row: row, balances: &balances)
+        for i in 0..<matched.flagCount { trace.flag(matched.flag(i)) }
+        let ruleStart = Int(tables.ruleStart[epoch])
+        for i in 0..<matched.stepCount {
+            let r = matched.step(i)
+            let step = tables.rules[ruleStart &+ r]
+            let applied: AppliedOutcome
+            var result = step.then
+            if step.cap >= 0 {
+                let figures = CapFigures.evaluate(Int(step.cap), tables: tables, epoch: epoch, row: row, balances: &balances)
                 switch figures.verdict {
                 case .admitted:
-                    applied = epoch.ruleTexts[r].then
+                    applied = .then
                     outcome.debit = figures.debit
-                    trace.reason(epoch.ruleTexts[r].reason)
-                    trace.capReason(rule: r, code: epoch.ruleTexts[r].capCode, citation: epoch.ruleTexts[r].capCitation,
-                                    figures: figures, constant: -1)
+                    trace.ruleReason(r)
+                    trace.capReason(r, .admitted, figures)
                 case .exceeded:
-                    trace.capReason(rule: r, code: epoch.ruleTexts[r].capExceededCode, citation: epoch.ruleTexts[r].capCitation,
-                                    figures: figures, constant: figures.failure == .tppUnknown ? epoch.ruleTexts[r].tppUnknown : -1)
-                    guard let exceeded = epoch.ruleTexts[r].whenExceeded else { continue }
-                    applied = exceeded
-                    trace.reason(epoch.ruleTexts[r].reason)
+                    trace.capReason(r, .exceeded, figures)
+                    guard step.hasWhenExceeded else { continue }
+                    applied = .whenExceeded
+                    result = step.whenExceeded
+                    trace.ruleReason(r)
                 case .outsideWindow:
-                    guard let afterWindow = epoch.ruleTexts[r].afterWindow else {
-                        trace.capReason(rule: r, code: epoch.ruleTexts[r].noWindowCode, citation: epoch.ruleTexts[r].capCitation,
-                                        figures: figures, constant: -1)
+                    guard step.hasAfterWindow else {
+                        trace.capReason(r, .noWindow, figures)
                         continue
                     }
-                    applied = afterWindow
-                    trace.reason(epoch.ruleTexts[r].reason)
-                    trace.capWarning(rule: r, figures: figures)
+                    applied = .afterWindow
+                    result = step.afterWindow
+                    trace.ruleReason(r)
+                    trace.capWarning(r, figures)
                 }
             } else {
-                applied = epoch.ruleTexts[r].then
-                trace.reason(epoch.ruleTexts[r].reason)
+                applied = .then
+                trace.ruleReason(r)
             }
-            outcome.authorization = applied.authorization
-            outcome.reviewPolicy = epoch.ruleTexts[r].hasSchedule
-                ? epoch.rules[r].scheduledPolicy(applied.reviewPolicy, on: row.date) : applied.reviewPolicy
-            if let extra = applied.reason {
-                trace.reason(ReasonIDs(code: epoch.ruleTexts[r].outcomeCode, text: extra, citation: epoch.ruleTexts[r].reason.citation))
-            }
-            if let warning = applied.warning { trace.warning(warning) }
-            for warning in epoch.ruleTexts[r].warnings { trace.warning(warning) }
+            outcome.authorization = result.authorization
+            outcome.reviewPolicy = step.hasSchedule
+                ? regime.epochs[epoch].rules[r].scheduledPolicy(result.reviewPolicy, on: row.date) : result.reviewPolicy
+            trace.decided(r, applied)
             outcome.decided = true
             break
         }

@@ -33,32 +33,36 @@ public final class Screener {
     public var items: ItemTable { tables.items }
     public var parties: PartyTable { tables.parties }
     private let registry: CountryRegistry
+    private let flat: DecisionTables
 
-    fileprivate var lppUsed: [Int64: TPP] = [:]
+    /// TPP received under LPP by (party << 16 | year), in thousandths.
+    fileprivate var lppUsed = AmountTable()
     /// TPP counted against each destination's allocation, by registry index.
     fileprivate var allocationUsed: [TPP]
-    /// Installed base by party index (parties are dense); nil for parties with none. Kept only when
-    /// the regime has caps measured on installed bases.
-    fileprivate var bases: [InstalledBase?] = []
+    /// Installed bases by holder, kept only when the regime has caps measured on them.
+    fileprivate var bases = InstalledBases()
     private let tracksBases: Bool
 
-    /// Plans by (epoch, item, destination, headquarters, exporter, VEU, end use), and the
-    /// classification entry by (epoch, item).
-    private var planIndex = PlanIndex()
-    private var plans: [RowPlan] = []
-    private var classIndex: [Int64: Int32] = [:]
-    /// TPP of one unit of each item, in thousandths (-1: unknown), to multiply without copying specs.
+    /// Per epoch and item (`epoch * stride + item`): the classification entry (-1: not seen yet),
+    /// the item's facts, its ECCN bit, and the TPP of one unit in thousandths (-1: unknown).
+    private var stride = 0
+    private var classOf: [Int32] = []
+    private var itemFacts: [UInt64] = []
+    private var eccnBits: [UInt64] = []
     private var unitMilli: [Int64] = []
+    /// The rules matched by recent fact vectors (few distinct vectors recur across millions of rows).
+    private var matches = MatchCache()
 
     /// Starts a run from ledger balances. Party names in the snapshot join `parties`.
     public init(regime: CompiledRegime, items: ItemTable, parties: PartyTable, snapshot: CapSnapshot) {
         self.regime = regime
         self.tables = ScreeningTables(regime: regime, items: items, parties: parties)
         self.registry = regime.book.registry
+        self.flat = regime.decisionTables
         self.tracksBases = regime.hasInstalledBaseCaps
         self.allocationUsed = Array(repeating: .zero, count: regime.book.registry.countries.count)
         for (key, tpp) in snapshot.lpp {
-            lppUsed[Screener.lppKey(tables.parties.intern(key.parent), key.year)] = tpp
+            lppUsed.add(Screener.lppKey(tables.parties.intern(key.parent), key.year), tpp.milli)
         }
         for (country, tpp) in snapshot.countryAllocation {
             if let index = registry.index(of: country) { allocationUsed[index] = tpp }
@@ -66,77 +70,104 @@ public final class Screener {
         for (holder, byCountry) in snapshot.installedBase.sorted(by: { $0.key < $1.key }) {
             let party = tables.parties.intern(holder)
             for (country, tpp) in byCountry.sorted(by: { $0.key < $1.key }) {
-                if let index = registry.index(of: country) { addToBase(tpp, at: index, for: party) }
+                if let index = registry.index(of: country) { bases.add(tpp, at: index, for: party) }
             }
         }
-        refreshUnits()
+        growItems()
     }
 
     fileprivate static func lppKey(_ party: Int32, _ year: Int) -> Int64 { Int64(party) << 16 | Int64(year) }
 
-    fileprivate func base(of party: Int32) -> InstalledBase? {
-        Int(party) < bases.count ? bases[Int(party)] : nil
-    }
-
-    private func addToBase(_ tpp: TPP, at country: Int, for party: Int32) {
-        let index = Int(party)
-        if index >= bases.count { bases.append(contentsOf: repeatElement(nil, count: index - bases.count + 1)) }
-        if bases[index] == nil { bases[index] = InstalledBase() }
-        bases[index]!.add(tpp, at: country)
-    }
-
-    private func refreshUnits() {
+    /// Re-lays the per-item tables when the item table has grown.
+    private func growItems() {
+        let count = max(tables.items.specs.count, 1)
+        let epochs = regime.epochs.count
+        var classOf = [Int32](repeating: -1, count: epochs * count)
+        var itemFacts = [UInt64](repeating: 0, count: epochs * count)
+        var eccnBits = itemFacts
+        for e in 0..<epochs {
+            for item in 0..<stride {
+                classOf[e * count + item] = self.classOf[e * stride + item]
+                itemFacts[e * count + item] = self.itemFacts[e * stride + item]
+                eccnBits[e * count + item] = self.eccnBits[e * stride + item]
+            }
+        }
+        (self.classOf, self.itemFacts, self.eccnBits, stride) = (classOf, itemFacts, eccnBits, count)
         unitMilli = tables.items.tppPerUnit.map { $0?.milli ?? -1 }
+    }
+
+    /// Classifies an item on an epoch and computes its facts (once per run).
+    private func learn(epoch: Int, item: Int, slot: Int) -> Int32 {
+        let classification = tables.addClass(epoch: regime.epochs[epoch], item: item)
+        classOf[slot] = classification
+        eccnBits[slot] = tables.classes[Int(classification)].eccnBit
+        if flat.bitMode[epoch] {
+            let facts = tables.rowFacts(Transaction(id: "", line: 0, date: Day(ordinal: 0), item: Int32(item), itemLabel: 0, quantity: 1,
+                                                    destination: .unitedStates, consignee: 0, consigneeHQ: .unitedStates, ultimateParent: 0),
+                                        classification: classification)
+            itemFacts[slot] = flat.itemFacts(epoch: epoch, facts)
+        }
+        return classification
     }
 
     /// The named cap of a compact debit (`lpp/Alem.cloud/2025`).
     public func capKey(_ debit: CapDebit) -> CapKey { tables.capKey(debit) }
 
+
     /// Screens one transaction and moves the run's balances: the compact decision.
     public func decide(_ transaction: Transaction) -> Decision {
-        let epochIndex = regime.epochIndex(for: transaction.date)
-        let destination = registry.index(of: transaction.destination) ?? 0
+        let epoch = flat.epoch(of: transaction.date)
         let item = Int(transaction.item)
-        if item >= unitMilli.count { refreshUnits() }
+        if item >= stride { growItems() }
+        let slot = epoch &* stride &+ item
+        var classification = classOf[slot]
+        if classification < 0 { classification = learn(epoch: epoch, item: item, slot: slot) }
+        let destination = registry.index(of: transaction.destination) ?? 0
         let hq = registry.index(of: transaction.consigneeHQ) ?? 0
-        let exporter = registry.index(of: transaction.exporterCountry) ?? 0
-        let key0 = UInt64(epochIndex) << 32 | UInt64(UInt32(truncatingIfNeeded: item))
-        let key1 = UInt64(destination) << 48 | UInt64(hq) << 32 | UInt64(exporter) << 16
-            | UInt64(transaction.veu.rawValue) << 8 | UInt64(transaction.endUse.rawValue)
-        let planID = planIndex.find(key0, key1)
-            ?? makePlan(epochIndex: epochIndex, item: item, destination: destination, hq: hq, exporter: exporter,
-                        transaction: transaction, key0: key0, key1: key1)
-        let plan = plans[Int(planID)]
         let unit = unitMilli[item]
         let total: TPP? = unit < 0 ? nil : TPP(milli: unit).multiplied(by: transaction.quantity)
 
+        let row = CapRow(date: transaction.date, party: transaction.ultimateParent, destination: destination,
+                         destinationCode: transaction.destination, consigneeHQ: transaction.consigneeHQ, total: total)
         var balances = LiveBalances(screener: self)
-        var outcome = RuleWalk.Outcome()
-        if plan.stepCount > 0 || plan.wide >= 0 {
-            let row = CapRow(date: transaction.date, party: transaction.ultimateParent, destination: destination,
-                             destinationCode: transaction.destination, consigneeHQ: transaction.consigneeHQ, total: total)
-            var trace = SilentTrace()
-            outcome = RuleWalk.walk(epoch: regime.epochs[epochIndex], plan: plan,
-                                    wideSteps: plan.wide >= 0 ? tables.widePlans[Int(plan.wide)].steps : nil,
-                                    row: row, balances: &balances, trace: &trace)
+        var trace = SilentTrace()
+        var facts: UInt64 = 0
+        var packed: PackedMatches?
+        var listed: ListedMatches?
+        if flat.bitMode[epoch] {
+            let exporter = transaction.exporterCountry == .unitedStates ? flat.usIndex : (registry.index(of: transaction.exporterCountry) ?? 0)
+            facts = itemFacts[slot] | flat.placeFacts(epoch: epoch, destination: destination, hq: hq, exporter: exporter,
+                                                      veu: transaction.veu, endUse: transaction.endUse)
+            packed = matches.lookup(epoch: epoch, facts: facts)
+            if packed == nil {
+                let found = RuleMatching.match(tables: flat, epoch: epoch, .bits(facts))
+                packed = PackedMatches(flags: found.flags, steps: found.steps)
+                if let packed { matches.store(epoch: epoch, facts: facts, packed) } else { listed = found }
+            }
+        } else {
+            listed = RuleMatching.match(tables: flat, epoch: epoch, .conditions(tables.rowFacts(transaction, classification: classification),
+                                                                                regime.epochs[epoch]))
         }
+        let outcome = packed.map {
+            RuleWalk.walk(tables: flat, regime: regime, epoch: epoch, matched: $0, row: row, balances: &balances, trace: &trace)
+        } ?? RuleWalk.walk(tables: flat, regime: regime, epoch: epoch, matched: listed!, row: row, balances: &balances, trace: &trace)
 
         // Move balances.
         if let debit = outcome.debit {
             switch debit.kind {
-            case .lpp: lppUsed[debit.key, default: .zero] = lppUsed[debit.key, default: .zero] + debit.tpp
+            case .lpp: lppUsed.add(debit.key, debit.tpp.milli)
             case .countryAllocation: allocationUsed[destination] = allocationUsed[destination] + debit.tpp
             case .uveu, .nveu: break // installed bases grow below for every non-denied counted row
             }
         }
         var addition: TPP?
-        if plan.countsForBase, !(outcome.reviewPolicy?.isDenial ?? false), let total {
+        if flat.installedBaseMask[epoch] & eccnBits[slot] != 0, !(outcome.reviewPolicy?.isDenial ?? false), let total {
             addition = total
-            if tracksBases { addToBase(total, at: destination, for: transaction.ultimateParent) }
+            if tracksBases { bases.add(total, at: destination, for: transaction.ultimateParent) }
         }
         return Decision(authorization: outcome.authorization, outcomePolicy: outcome.reviewPolicy, debit: outcome.debit,
-                        installedBaseAddition: addition, tppTotal: total, epoch: Int32(epochIndex), plan: plan,
-                        observed: balances.observed)
+                        installedBaseAddition: addition, tppTotal: total, epoch: Int32(epoch), classification: classification,
+                        facts: facts, destinationTier: flat.tier(epoch, destination), hqTier: flat.tier(epoch, hq), observed: balances.observed)
     }
 
     /// Screens one transaction, moves the run's balances and renders the determination's text.
@@ -145,30 +176,6 @@ public final class Screener {
         return ScreeningResult(
             determination: tables.determination(transaction, decision),
             installedBaseAddition: decision.installedBaseAddition.map { (tables.parties[transaction.ultimateParent], transaction.destination, $0) })
-    }
-
-    private func makePlan(epochIndex: Int, item: Int, destination: Int, hq: Int, exporter: Int, transaction: Transaction,
-                          key0: UInt64, key1: UInt64) -> Int32 {
-        let epoch = regime.epochs[epochIndex]
-        let classKey = Int64(epochIndex) << 32 | Int64(item)
-        let classification: Int32
-        if let known = classIndex[classKey] {
-            classification = known
-        } else {
-            classification = tables.addClass(epoch: epoch, item: item)
-            classIndex[classKey] = classification
-        }
-        let spec = tables.items[item]
-        let facts = RowFacts(
-            destination: destination, consigneeHQ: hq, exporter: exporter, eccnBit: tables.classes[Int(classification)].eccnBit,
-            datacenter: spec.datacenter ?? true, item: tables.items.catalogItem[item], veu: transaction.veu,
-            endUse: transaction.endUse, tppPerUnit: spec.tpp?.value, dramBandwidth: spec.dramBandwidthGBps)
-        let plan = RowPlan.make(epoch: epoch, facts: facts, classification: classification, destinationTier: epoch.tier(of: destination),
-                                hqTier: epoch.tier(of: hq), wideStore: &tables.widePlans)
-        plans.append(plan)
-        let id = Int32(plans.count - 1)
-        planIndex.insert(key0, key1, id)
-        return id
     }
 }
 
@@ -180,7 +187,7 @@ private struct LiveBalances: BalanceSource {
     init(screener: Screener) { self.screener = screener }
 
     mutating func lppUsed(party: Int32, year: Int) -> TPP {
-        observed.lppUsed = screener.lppUsed[Screener.lppKey(party, year)] ?? .zero
+        observed.lppUsed = TPP(milli: screener.lppUsed.amount(Screener.lppKey(party, year)))
         return observed.lppUsed
     }
 
@@ -190,68 +197,41 @@ private struct LiveBalances: BalanceSource {
     }
 
     mutating func nveuBase(party: Int32, destination: Int) -> TPP {
-        observed.nveuBase = screener.base(of: party)?.amount(in: destination) ?? .zero
+        observed.nveuBase = screener.bases.amount(of: party, in: destination)
         return observed.nveuBase
     }
 
-    mutating func uveuBase(party: Int32, destination: Int, epoch: Epoch) -> UVEUBase {
-        var result = UVEUBase()
-        if let base = screener.base(of: party) {
-            result.total = base.total
-            for (country, tpp) in base.countries where !(epoch.tier1?.contains(index: country) ?? false) {
-                result.outsideTier1 = result.outsideTier1 + tpp
-            }
-            result.inDestination = base.amount(in: destination)
-            result.inUS = epoch.usIndex.map { base.amount(in: $0) } ?? .zero
-        }
-        observed.uveuTotal = result.total
-        observed.uveuOutsideTier1 = result.outsideTier1
-        observed.uveuInDestination = result.inDestination
-        observed.uveuInUS = result.inUS
-        return result
+    mutating func uveuBase(party: Int32, destination: Int, tier1: CountrySet?) -> UVEUBase {
+        let base = screener.bases.summary(of: party, destination: destination, tier1: tier1, us: screener.regime.decisionTables.usIndex)
+        observed.uveuTotal = base.total
+        observed.uveuOutsideTier1 = base.outsideTier1
+        observed.uveuInDestination = base.inDestination
+        observed.uveuInUS = base.inUS
+        return base
     }
 }
 
-/// Open-addressing table from a two-word key to a plan id (load at most one half).
-struct PlanIndex {
-    private struct Slot {
-        var key0: UInt64 = 0, key1: UInt64 = 0
-        var value: Int32 = -1
+/// A direct-mapped cache from (epoch, fact vector) to the rules that match: a row's facts determine
+/// its matches, and a file has few distinct fact vectors, so matching a row is usually one look-up.
+struct MatchCache {
+    private struct Entry {
+        var facts: UInt64 = 0
+        var epoch: Int32 = -1
+        var matched = PackedMatches()
     }
 
-    private var slots = [Slot](repeating: Slot(), count: 1024)
-    private var count = 0
+    private var entries = [Entry](repeating: Entry(), count: 512)
 
-    @inline(__always) private static func hash(_ key0: UInt64, _ key1: UInt64) -> Int {
-        var h = key0 &* 0x9E37_79B9_7F4A_7C15 ^ key1 &* 0xC2B2_AE3D_27D4_EB4F
-        h ^= h >> 31
-        return Int(truncatingIfNeeded: h)
+    @inline(__always) private static func slot(_ epoch: Int, _ facts: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((facts ^ UInt64(epoch) &* 0xD6E8_FEB8_6659_FD93) &* 0x9E37_79B9_7F4A_7C15) >> 55)
     }
 
-    @inline(__always) func find(_ key0: UInt64, _ key1: UInt64) -> Int32? {
-        slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            var i = PlanIndex.hash(key0, key1) & mask
-            while true {
-                let slot = slots[i]
-                if slot.value < 0 { return nil }
-                if slot.key0 == key0, slot.key1 == key1 { return slot.value }
-                i = (i + 1) & mask
-            }
-        }
+    @inline(__always) func lookup(epoch: Int, facts: UInt64) -> PackedMatches? {
+        let entry = entries[MatchCache.slot(epoch, facts)]
+        return entry.facts == facts && entry.epoch == Int32(epoch) ? entry.matched : nil
     }
 
-    mutating func insert(_ key0: UInt64, _ key1: UInt64, _ value: Int32) {
-        if (count + 1) * 2 > slots.count {
-            let old = slots
-            slots = [Slot](repeating: Slot(), count: old.count * 2)
-            count = 0
-            for slot in old where slot.value >= 0 { insert(slot.key0, slot.key1, slot.value) }
-        }
-        let mask = slots.count - 1
-        var i = PlanIndex.hash(key0, key1) & mask
-        while slots[i].value >= 0 { i = (i + 1) & mask }
-        slots[i] = Slot(key0: key0, key1: key1, value: value)
-        count += 1
+    mutating func store(epoch: Int, facts: UInt64, _ matched: PackedMatches) {
+        entries[MatchCache.slot(epoch, facts)] = Entry(facts: facts, epoch: Int32(epoch), matched: matched)
     }
 }

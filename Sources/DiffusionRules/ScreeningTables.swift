@@ -32,8 +32,6 @@ public struct ScreeningTables: Sendable {
     var classes: [ClassEntry] = []
     var reasonPool: [ReasonIDs] = []
     var warningPool: [Int32] = []
-    /// Steps and flags of plans too long to keep inline (``RowPlan/wide``).
-    var widePlans: [(steps: [Int16], flags: [Int16])] = []
 
     init(regime: CompiledRegime, items: ItemTable, parties: PartyTable) {
         self.regime = regime
@@ -80,15 +78,27 @@ extension ScreeningTables {
     public func eccn(_ decision: Decision) -> String { texts[Int(eccnID(decision))] }
 
     /// The text id of the ECCN (for writers that cache texts by id).
-    public func eccnID(_ decision: Decision) -> Int32 { classes[Int(decision.plan.classification)].eccn }
+    public func eccnID(_ decision: Decision) -> Int32 { classes[Int(decision.classification)].eccn }
 
     /// Ids of the rule layers applied on the row's date.
     public func layers(_ decision: Decision) -> [String] { regime.epochs[Int(decision.epoch)].layerIDs }
 
     /// 1, 2 or 3, or nil when the regime has no tiers on the row's date.
-    public func destinationTier(_ decision: Decision) -> Int? { decision.plan.destinationTier < 0 ? nil : Int(decision.plan.destinationTier) }
+    public func destinationTier(_ decision: Decision) -> Int? { decision.destinationTier < 0 ? nil : Int(decision.destinationTier) }
 
-    public func consigneeHQTier(_ decision: Decision) -> Int? { decision.plan.hqTier < 0 ? nil : Int(decision.plan.hqTier) }
+    public func consigneeHQTier(_ decision: Decision) -> Int? { decision.hqTier < 0 ? nil : Int(decision.hqTier) }
+
+    /// The facts rule conditions test, for an epoch whose conditions are not flattened to bits.
+    func rowFacts(_ transaction: Transaction, classification: Int32) -> RowFacts {
+        let registry = regime.book.registry
+        let item = Int(transaction.item)
+        let spec = items[item]
+        return RowFacts(
+            destination: registry.index(of: transaction.destination) ?? 0, consigneeHQ: registry.index(of: transaction.consigneeHQ) ?? 0,
+            exporter: registry.index(of: transaction.exporterCountry) ?? 0, eccnBit: classes[Int(classification)].eccnBit,
+            datacenter: spec.datacenter ?? true, item: items.catalogItem[item], veu: transaction.veu, endUse: transaction.endUse,
+            tppPerUnit: spec.tpp?.value, dramBandwidth: spec.dramBandwidthGBps)
+    }
 
     /// The item as the input named it.
     public func item(_ transaction: Transaction) -> String { items.labels[Int(transaction.itemLabel)] }
