@@ -144,7 +144,7 @@ public struct ScreeningSummary: Sendable {
             json.raw("}}")
         }
         json.raw("]}")
-        return String(decoding: json.bytes, as: UTF8.self)
+        return json.text
     }
 }
 
@@ -152,23 +152,24 @@ public struct ScreeningSummary: Sendable {
 /// thread (scratch and caches for both regimes).
 final class ComparisonFormatter {
     enum Output {
-        case bytes([UInt8])
+        case bytes(OutputBuffer)
         case rows([[String]])
     }
 
     let format: OutputFormat
     let regimes: (String, String)
-    private var json = JSONText(capacity: 1 << 20)
+    private let buffers: BufferPool
     private var text = DeterminationText()
     private var constants = (JSONConstants(), JSONConstants())
 
-    init(format: OutputFormat, regimes: (String, String)) {
+    init(format: OutputFormat, regimes: (String, String), buffers: BufferPool) {
         self.format = format
         self.regimes = regimes
+        self.buffers = buffers
     }
 
     func output(_ a: ScreenedBatch, _ b: ScreenedBatch, opensOutput: Bool) -> Output {
-        json.bytes.removeAll(keepingCapacity: true)
+        var json = JSONText(buffer: buffers.take())
         var rows: [[String]] = []
         for i in a.transactions.indices {
             let t = a.transactions[i]
@@ -208,7 +209,7 @@ final class ComparisonFormatter {
                              changed.isEmpty ? "-" : changed.joined(separator: ",")])
             }
         }
-        return format == .table ? .rows(rows) : .bytes(json.bytes)
+        return format == .table ? .rows(rows) : .bytes(json.out)
     }
 }
 
@@ -233,7 +234,7 @@ final class ComparisonWriter {
     func write(_ output: ComparisonFormatter.Output) {
         first = false
         switch output {
-        case let .bytes(bytes): sink.write(bytes: bytes)
+        case let .bytes(buffer): sink.write(buffer.buffer)
         case let .rows(rows): rows.forEach { table.add($0) }
         }
     }

@@ -34,10 +34,10 @@ public final class JSONLinesWriter: DeterminationWriter {
     var json = JSONText()
     public init(sink: ByteSink) { self.sink = sink }
     public func write(_ determination: Determination) {
-        json.bytes.removeAll(keepingCapacity: true)
+        json.removeAll()
         json.determination(determination)
-        json.bytes.append(UInt8(ascii: "\n"))
-        sink.write(bytes: json.bytes)
+        json.byte(UInt8(ascii: "\n"))
+        sink.write(json.out.buffer)
     }
     public func finish() { sink.flush() }
 }
@@ -49,11 +49,11 @@ public final class JSONArrayWriter: DeterminationWriter {
     var first = true
     public init(sink: ByteSink) { self.sink = sink }
     public func write(_ determination: Determination) {
-        json.bytes.removeAll(keepingCapacity: true)
+        json.removeAll()
         json.raw(first ? "[\n" : ",\n")
         first = false
         json.determination(determination)
-        sink.write(bytes: json.bytes)
+        sink.write(json.out.buffer)
     }
     public func finish() {
         sink.write(first ? "[]\n" : "\n]\n")
@@ -129,24 +129,27 @@ public final class TableDeterminationWriter: DeterminationWriter {
 /// form for a table. Keeps scratch space and JSON caches: one per thread.
 final class BatchFormatter {
     let format: OutputFormat
-    private var json = JSONText(capacity: 1 << 20)
+    private let buffers: BufferPool
     private var text = DeterminationText()
     private var constants = JSONConstants()
 
-    init(format: OutputFormat) { self.format = format }
+    init(format: OutputFormat, buffers: BufferPool) {
+        self.format = format
+        self.buffers = buffers
+    }
 
     /// The output of one batch; `opensOutput` when it is the first batch (JSON arrays open with it).
     func output(_ batch: ScreenedBatch, opensOutput: Bool) -> FormattedBatch {
         if format == .table {
             return .determinations(batch.transactions.indices.map { batch.determination($0) })
         }
-        json.bytes.removeAll(keepingCapacity: true)
+        var json = JSONText(buffer: buffers.take())
         for i in batch.transactions.indices {
             switch format {
             case .jsonl:
                 json.determination(batch.transactions[i], batch.decisions[i], tables: batch.tables, text: &text,
                                    constants: &constants, annotations: batch.annotations[i])
-                json.bytes.append(UInt8(ascii: "\n"))
+                json.byte(UInt8(ascii: "\n"))
             case .json:
                 json.raw(opensOutput && i == 0 ? "[\n" : ",\n")
                 json.determination(batch.transactions[i], batch.decisions[i], tables: batch.tables, text: &text,
@@ -155,14 +158,38 @@ final class BatchFormatter {
                 json.raw(CSVDeterminationWriter.line(batch.determination(i)))
             }
         }
-        return .bytes(json.bytes)
+        return .bytes(json.out)
     }
 }
 
-/// A batch's output: bytes to write, or determinations for a table.
+/// A batch's output: bytes to write (the buffer goes back to its pool once written), or
+/// determinations for a table.
 enum FormattedBatch {
-    case bytes([UInt8])
+    case bytes(OutputBuffer)
     case determinations([Determination])
+}
+
+/// Output buffers that cycle between the formatting threads and the writer, so that a batch's
+/// megabytes are allocated once per run, not once per batch.
+final class BufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [OutputBuffer] = []
+
+    func take() -> OutputBuffer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let buffer = idle.popLast() {
+            buffer.removeAll()
+            return buffer
+        }
+        return OutputBuffer(capacity: 1 << 20)
+    }
+
+    func give(_ buffer: OutputBuffer) {
+        lock.lock()
+        idle.append(buffer)
+        lock.unlock()
+    }
 }
 
 /// Formatters for concurrent batches: each batch borrows one.

@@ -5,13 +5,13 @@ import TabularIO
 /// Sentences of reasons are rendered straight into the JSON buffer, escaped as they go (``TextSink``;
 /// used between the quotes of a JSON string).
 extension JSONText: TextSink {
-    mutating func literal(_ text: StaticString) { raw(text) }
-    mutating func text(_ text: String) { JSONEscaping.appendContents(text, to: &bytes) }
-    mutating func tpp(_ value: TPP) { tpp(Optional(value)) }
-    mutating func integer(_ value: Int) { int(value) }
-    mutating func countryCode(_ code: CountryCode) {
-        bytes.append(UInt8(code.packed >> 8))
-        bytes.append(UInt8(code.packed & 0xFF))
+    func literal(_ text: StaticString) { raw(text) }
+    func text(_ text: String) { escaped(text) }
+    func tpp(_ value: TPP) { tpp(Optional(value)) }
+    func integer(_ value: Int) { int(value) }
+    func countryCode(_ code: CountryCode) {
+        out.append(UInt8(code.packed >> 8))
+        out.append(UInt8(code.packed & 0xFF))
     }
 }
 
@@ -31,51 +31,51 @@ struct JSONConstants {
         return (Int32(start), Int32(pool.count - start))
     }
 
-    @inline(__always) private func copy(_ range: (start: Int32, length: Int32), to bytes: inout [UInt8]) {
+    @inline(__always) private func copy(_ range: (start: Int32, length: Int32), to out: OutputBuffer) {
         pool.withUnsafeBufferPointer { pool in
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: pool[Int(range.start)..<Int(range.start + range.length)]))
+            out.append(UnsafeBufferPointer(rebasing: pool[Int(range.start)..<Int(range.start + range.length)]))
         }
     }
 
     /// A constant text as a quoted JSON string.
-    mutating func text(_ id: Int32, _ tables: ScreeningTables, to bytes: inout [UInt8]) {
+    mutating func text(_ id: Int32, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = Int(id)
         if i >= texts.count { texts.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - texts.count + 1)) }
         if texts[i].length < 0 { texts[i] = range { JSONEscaping.append(tables.texts[i], to: &$0) } }
-        copy(texts[i], to: &bytes)
+        copy(texts[i], to: bytes)
     }
 
     /// `,"regime":"<id>","layers":[...]` of an epoch.
-    mutating func epoch(_ decision: Decision, _ tables: ScreeningTables, to bytes: inout [UInt8]) {
+    mutating func epoch(_ decision: Decision, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = decision.epochIndex
         if i >= epochs.count { epochs.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - epochs.count + 1)) }
         if epochs[i].length < 0 {
             epochs[i] = range { pool in
-                var json = JSONText(capacity: 256)
+                let json = JSONText(capacity: 256)
                 json.key("regime"); json.string(tables.regime.id)
                 json.key("layers"); json.strings(tables.layers(decision))
                 pool.append(contentsOf: json.bytes)
             }
         }
-        copy(epochs[i], to: &bytes)
+        copy(epochs[i], to: bytes)
     }
 
     /// The item's name as the input gave it, quoted.
-    mutating func item(_ transaction: Transaction, _ tables: ScreeningTables, to bytes: inout [UInt8]) {
+    mutating func item(_ transaction: Transaction, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = Int(transaction.itemLabel)
         if i >= itemNames.count { itemNames.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - itemNames.count + 1)) }
         if itemNames[i].length < 0 { itemNames[i] = range { JSONEscaping.append(tables.item(transaction), to: &$0) } }
-        copy(itemNames[i], to: &bytes)
+        copy(itemNames[i], to: bytes)
     }
 
     /// The phrase of a reason or warning, quoted: a constant from the pool, a sentence rendered in place.
     mutating func phrase(_ phrase: Phrase, _ text: DeterminationText, _ tables: ScreeningTables, to json: inout JSONText) {
         if let id = phrase.constant {
-            self.text(id, tables, to: &json.bytes)
+            self.text(id, tables, to: json.out)
         } else {
-            json.bytes.append(UInt8(ascii: "\""))
+            json.byte(UInt8(ascii: "\""))
             tables.write(phrase, in: text, to: &json)
-            json.bytes.append(UInt8(ascii: "\""))
+            json.byte(UInt8(ascii: "\""))
         }
     }
 }
@@ -110,12 +110,13 @@ extension JSONText {
     /// their fields at the end).
     mutating func determination(_ t: Transaction, _ d: Decision, tables: ScreeningTables, text: inout DeterminationText,
                                 constants: inout JSONConstants, annotations: RowAnnotations? = nil) {
+        let bytes = out
         tables.text(of: t, d, into: &text)
         raw("{\"id\":"); string(t.id)
         raw(",\"date\":"); day(t.date)
-        constants.epoch(d, tables, to: &bytes)
-        raw(",\"item\":"); constants.item(t, tables, to: &bytes)
-        raw(",\"eccn\":"); constants.text(tables.eccnID(d), tables, to: &bytes)
+        constants.epoch(d, tables, to: bytes)
+        raw(",\"item\":"); constants.item(t, tables, to: bytes)
+        raw(",\"eccn\":"); constants.text(tables.eccnID(d), tables, to: bytes)
         raw(",\"tpp_per_unit\":"); tpp(tables.tppPerUnit(t))
         raw(",\"tpp_total\":"); tpp(d.tppTotal)
         raw(",\"h100_equivalents\":"); decimal(tables.h100Equivalents(d))
@@ -137,11 +138,11 @@ extension JSONText {
         raw("],\"reasons\":[")
         for (i, reason) in text.reasons.enumerated() {
             raw(i == 0 ? "{\"code\":" : ",{\"code\":")
-            constants.text(reason.code, tables, to: &bytes)
+            constants.text(reason.code, tables, to: bytes)
             raw(",\"text\":")
             constants.phrase(reason.text, text, tables, to: &self)
             raw(",\"citation\":")
-            constants.text(reason.citation, tables, to: &bytes)
+            constants.text(reason.citation, tables, to: bytes)
             raw("}")
         }
         if let annotations {

@@ -55,9 +55,9 @@ public enum ScreeningRun {
 
     /// The determination as the one-line JSON object of the `jsonl` format.
     public static func jsonLine(_ determination: Determination) -> String {
-        var json = JSONText()
+        let json = JSONText()
         json.determination(determination)
-        return String(decoding: json.bytes, as: UTF8.self)
+        return json.text
     }
 
     /// A compact decision as the one-line JSON object of the `jsonl` format (the same bytes as
@@ -68,7 +68,7 @@ public enum ScreeningRun {
         var text = DeterminationText()
         var constants = JSONConstants()
         json.determination(transaction, decision, tables: tables, text: &text, constants: &constants, annotations: annotations)
-        return String(decoding: json.bytes, as: UTF8.self)
+        return json.text
     }
 
     /// Decides one batch in order, applying `stage` to every row.
@@ -108,7 +108,8 @@ public enum ScreeningRun {
         let screener = Screener(regime: regime, items: file.items, parties: file.parties, snapshot: snapshot)
         var summary = ScreeningSummary(regimes: [regime.id])
         var stage = stage
-        let formatters = FormatterPool { BatchFormatter(format: format) }
+        let buffers = BufferPool()
+        let formatters = FormatterPool { BatchFormatter(format: format, buffers: buffers) }
         let table = format == .table ? TableDeterminationWriter(sink: sink) : nil
         if format == .csv { sink.write(CSVDeterminationWriter.header.joined(separator: ",") + "\n") }
         let pipeline = BatchPipeline<[Transaction], ScreenedBatch, FormattedBatch>(
@@ -122,7 +123,9 @@ public enum ScreeningRun {
             format: { index, batch in formatters.with { $0.output(batch, opensOutput: index == 0) } },
             write: { _, output in
                 switch output {
-                case let .bytes(bytes): sink.write(bytes: bytes)
+                case let .bytes(buffer):
+                    sink.write(buffer.buffer)
+                    buffers.give(buffer)
                 case let .determinations(rows): rows.forEach { table?.write($0) }
                 }
             })
@@ -141,7 +144,8 @@ public enum ScreeningRun {
         let second = Screener(regime: b, items: file.items, parties: file.parties, snapshot: snapshot)
         var summary = ScreeningSummary(regimes: [a.id, b.id])
         var noStage: (any RowStage)?
-        let formatters = FormatterPool { ComparisonFormatter(format: format, regimes: (a.id, b.id)) }
+        let buffers = BufferPool()
+        let formatters = FormatterPool { ComparisonFormatter(format: format, regimes: (a.id, b.id), buffers: buffers) }
         let writer = ComparisonWriter(format: format, sink: sink, regimes: (a.id, b.id))
         let pipeline = BatchPipeline<[Transaction], (ScreenedBatch, ScreenedBatch), ComparisonFormatter.Output>(
             batchCount: file.batchCount,
@@ -152,7 +156,10 @@ public enum ScreeningRun {
                 return pair
             },
             format: { index, pair in formatters.with { $0.output(pair.0, pair.1, opensOutput: index == 0) } },
-            write: { _, output in writer.write(output) })
+            write: { _, output in
+                writer.write(output)
+                if case let .bytes(buffer) = output { buffers.give(buffer) }
+            })
         try pipeline.run()
         writer.finish()
         return summary

@@ -40,6 +40,17 @@ public final class ByteSink {
 
     /// Appends a whole record's bytes and flushes when 64 KiB have accumulated.
     public func write(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Appends bytes and flushes when 64 KiB have accumulated; a block of 64 KiB or more goes
+    /// straight to the file (no copy through the buffer).
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.count >= 1 << 16, let file {
+            flush()
+            _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }
     }

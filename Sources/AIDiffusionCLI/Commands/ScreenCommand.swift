@@ -53,7 +53,10 @@ struct ScreenCommand: ParsableCommand {
         }
         let regime = try context.compile(regimeOption.regime)
         // First pass: every cell checked before anything is screened, printed or recorded.
+        let t0 = DispatchTime.now().uptimeNanoseconds
         let input = try ValidatedFile.validate(path: file, book: context.book)
+        if ProcessInfo.processInfo.environment["AI_DIFFUSION_TIMING"] != nil { printError("pass 1: \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) s") }
+        defer { if ProcessInfo.processInfo.environment["AI_DIFFUSION_TIMING"] != nil { printError("total after pass 1 start: \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) s") } }
         if commit {
             try runCommit(input, regime: regime, format: format, book: context.book)
         } else {
