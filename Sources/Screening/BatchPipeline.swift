@@ -3,6 +3,7 @@ import Foundation
 
 /// Runs the batches of a file through four stages on every core, in bounded memory:
 ///
+/// 0. **next** (the calling thread): the next batch to work on (an index, or a run of bytes);
 /// 1. **read** (concurrent): read and parse a batch of rows;
 /// 2. **decide** (one batch at a time, in file order): rows depend on each other only through cap
 ///    balances, so this stage alone is sequential;
@@ -13,11 +14,11 @@ import Foundation
 /// same bytes as a one-thread run: each stage's result depends only on its batch and on the batches
 /// decided before it. The first error (from any stage) stops the run: later batches are dropped, and
 /// ``run()`` throws it.
-final class BatchPipeline<Parsed, Decided, Formatted>: @unchecked Sendable {
+final class BatchPipeline<Input, Parsed, Decided, Formatted>: @unchecked Sendable {
     // Touched only on `decideQueue`: `parsedReady`, `nextDecide`, `decide`. Only on `writeQueue`:
     // `formattedReady`, `nextWrite`, `write`. `read` and `format` are called concurrently.
-    private let batchCount: Int
-    private let read: (Int) throws -> Parsed
+    private let next: () throws -> Input?
+    private let read: (Int, Input) throws -> Parsed
     private let decide: (Int, Parsed) throws -> Decided
     private let format: (Int, Decided) throws -> Formatted
     private let write: (Int, Formatted) throws -> Void
@@ -32,12 +33,13 @@ final class BatchPipeline<Parsed, Decided, Formatted>: @unchecked Sendable {
     private let lock = NSLock()
     private var firstError: (any Error)?
 
-    init(batchCount: Int, inFlight: Int = 6,
-         read: @escaping (Int) throws -> Parsed,
+    init(inFlight: Int = 6,
+         next: @escaping () throws -> Input?,
+         read: @escaping (Int, Input) throws -> Parsed,
          decide: @escaping (Int, Parsed) throws -> Decided,
          format: @escaping (Int, Decided) throws -> Formatted,
          write: @escaping (Int, Formatted) throws -> Void) {
-        self.batchCount = batchCount
+        self.next = next
         self.inFlight = max(2, inFlight)
         self.read = read
         self.decide = decide
@@ -61,15 +63,27 @@ final class BatchPipeline<Parsed, Decided, Formatted>: @unchecked Sendable {
     func run() throws {
         let slots = DispatchSemaphore(value: inFlight)
         let done = DispatchGroup()
-        for index in 0..<batchCount {
+        var index = 0
+        while true {
             slots.wait()
-            if failed {
+            let input: Input?
+            do {
+                input = failed ? nil : try next()
+            } catch {
+                fail(error)
+                input = nil
+            }
+            guard let input else {
                 slots.signal()
                 break
             }
+            let batchIndex = index
+            index += 1
+            let work = Unchecked(input)
             done.enter()
             workQueue.async { [self] in
-                let parsed = Unchecked(Result { try read(index) })
+                let index = batchIndex
+                let parsed = Unchecked(Result { try read(index, work.value) })
                 decideQueue.async { [self] in
                     parsedReady[index] = parsed.value
                     while let next = parsedReady.removeValue(forKey: nextDecide) {
@@ -114,4 +128,20 @@ final class BatchPipeline<Parsed, Decided, Formatted>: @unchecked Sendable {
 struct Unchecked<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+extension BatchPipeline where Input == Int {
+    /// A pipeline over batches `0..<count`.
+    convenience init(batchCount: Int, inFlight: Int = 6,
+                     read: @escaping (Int) throws -> Parsed,
+                     decide: @escaping (Int, Parsed) throws -> Decided,
+                     format: @escaping (Int, Decided) throws -> Formatted,
+                     write: @escaping (Int, Formatted) throws -> Void) {
+        var index = 0
+        self.init(inFlight: inFlight, next: {
+            guard index < batchCount else { return nil }
+            index += 1
+            return index - 1
+        }, read: { index, _ in try read(index) }, decide: decide, format: format, write: write)
+    }
 }

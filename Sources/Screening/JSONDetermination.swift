@@ -19,42 +19,42 @@ extension JSONText: TextSink {
 /// `,"regime":...,"layers":[...]` and of item names and unit TPP, built on first use. One per
 /// thread and run (``ScreeningTables``): ids only grow, so entries stay valid as the run goes on.
 struct JSONConstants {
-    private var pool: [UInt8] = []
-    /// Per text id: start and length in `pool` (length -1: not built yet).
-    private var texts: [(start: Int32, length: Int32)] = []
-    private var epochs: [(start: Int32, length: Int32)] = []
-    private var itemNames: [(start: Int32, length: Int32)] = []
+    private let pool = OutputBuffer(capacity: 1 << 14)
+    /// Per text id, epoch and item label: `start << 32 | length` in `pool` (-1: not built yet).
+    private var texts: [Int64] = []
+    private var epochs: [Int64] = []
+    private var itemNames: [Int64] = []
 
-    private mutating func range(_ build: (inout [UInt8]) -> Void) -> (start: Int32, length: Int32) {
+    private func range(_ build: (JSONText) -> Void) -> Int64 {
         let start = pool.count
-        build(&pool)
-        return (Int32(start), Int32(pool.count - start))
+        build(JSONText(buffer: pool))
+        return Int64(start) << 32 | Int64(pool.count - start)
     }
 
-    @inline(__always) private func copy(_ range: (start: Int32, length: Int32), to out: OutputBuffer) {
-        pool.withUnsafeBufferPointer { pool in
-            out.append(UnsafeBufferPointer(rebasing: pool[Int(range.start)..<Int(range.start + range.length)]))
-        }
+    @inline(__always) private func copy(_ range: Int64, to out: OutputBuffer) {
+        out.append(UnsafeRawBufferPointer(start: pool.base + Int(range >> 32), count: Int(range & 0xFFFF_FFFF)))
+    }
+
+    @inline(__always) private static func slot(_ array: inout [Int64], _ i: Int) {
+        if i >= array.count { array.append(contentsOf: repeatElement(-1, count: i - array.count + 1)) }
     }
 
     /// A constant text as a quoted JSON string.
     mutating func text(_ id: Int32, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = Int(id)
-        if i >= texts.count { texts.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - texts.count + 1)) }
-        if texts[i].length < 0 { texts[i] = range { JSONEscaping.append(tables.texts[i], to: &$0) } }
+        JSONConstants.slot(&texts, i)
+        if texts[i] < 0 { texts[i] = range { $0.string(tables.texts[i]) } }
         copy(texts[i], to: bytes)
     }
 
     /// `,"regime":"<id>","layers":[...]` of an epoch.
     mutating func epoch(_ decision: Decision, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = decision.epochIndex
-        if i >= epochs.count { epochs.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - epochs.count + 1)) }
-        if epochs[i].length < 0 {
-            epochs[i] = range { pool in
-                let json = JSONText(capacity: 256)
+        JSONConstants.slot(&epochs, i)
+        if epochs[i] < 0 {
+            epochs[i] = range { json in
                 json.key("regime"); json.string(tables.regime.id)
                 json.key("layers"); json.strings(tables.layers(decision))
-                pool.append(contentsOf: json.bytes)
             }
         }
         copy(epochs[i], to: bytes)
@@ -63,8 +63,8 @@ struct JSONConstants {
     /// The item's name as the input gave it, quoted.
     mutating func item(_ transaction: Transaction, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = Int(transaction.itemLabel)
-        if i >= itemNames.count { itemNames.append(contentsOf: repeatElement((start: Int32(0), length: Int32(-1)), count: i - itemNames.count + 1)) }
-        if itemNames[i].length < 0 { itemNames[i] = range { JSONEscaping.append(tables.item(transaction), to: &$0) } }
+        JSONConstants.slot(&itemNames, i)
+        if itemNames[i] < 0 { itemNames[i] = range { $0.string(tables.item(transaction)) } }
         copy(itemNames[i], to: bytes)
     }
 

@@ -91,7 +91,7 @@ public enum ScreeningRun {
     public static func forEachBatch(_ file: ValidatedFile, screener: Screener, stage: (any RowStage)? = nil,
                                     body: @escaping (ScreenedBatch) throws -> Void) throws {
         var stage = stage
-        let pipeline = BatchPipeline<[Transaction], ScreenedBatch, ScreenedBatch>(
+        let pipeline = BatchPipeline<Int, [Transaction], ScreenedBatch, ScreenedBatch>(
             batchCount: file.batchCount,
             read: { try file.transactions(inBatch: $0) },
             decide: { _, transactions in decide(transactions, screener: screener, stage: &stage) },
@@ -112,7 +112,7 @@ public enum ScreeningRun {
         let formatters = FormatterPool { BatchFormatter(format: format, buffers: buffers) }
         let table = format == .table ? TableDeterminationWriter(sink: sink) : nil
         if format == .csv { sink.write(CSVDeterminationWriter.header.joined(separator: ",") + "\n") }
-        let pipeline = BatchPipeline<[Transaction], ScreenedBatch, FormattedBatch>(
+        let pipeline = BatchPipeline<Int, [Transaction], ScreenedBatch, FormattedBatch>(
             batchCount: file.batchCount,
             read: { try file.transactions(inBatch: $0) },
             decide: { _, transactions in
@@ -147,7 +147,7 @@ public enum ScreeningRun {
         let buffers = BufferPool()
         let formatters = FormatterPool { ComparisonFormatter(format: format, regimes: (a.id, b.id), buffers: buffers) }
         let writer = ComparisonWriter(format: format, sink: sink, regimes: (a.id, b.id))
-        let pipeline = BatchPipeline<[Transaction], (ScreenedBatch, ScreenedBatch), ComparisonFormatter.Output>(
+        let pipeline = BatchPipeline<Int, [Transaction], (ScreenedBatch, ScreenedBatch), ComparisonFormatter.Output>(
             batchCount: file.batchCount,
             read: { try file.transactions(inBatch: $0) },
             decide: { _, transactions in

@@ -109,6 +109,38 @@ struct RowParser {
             veu: table.column("veu"), endUse: table.column("end_use"))
     }
 
+    /// How far the tables went: a parser that continued from another adds after these.
+    struct Counts {
+        var parties: Int, items: Int, labels: Int, itemNames: Int
+    }
+
+    var counts: Counts {
+        Counts(parties: parties.names.count, items: items.specs.count, labels: items.labels.count, itemNames: itemOfName.count)
+    }
+
+    /// Adds what `other` interned after `base` (it continued from a parser with those counts), in
+    /// its order: parties, items, labels, and the name caches. Parsing runs of a file on several
+    /// threads and absorbing them in file order gives the tables one parser would have built.
+    mutating func absorb(_ other: RowParser, since base: Counts) {
+        for name in other.parties.names[base.parties...] {
+            let party = parties.intern(name)
+            var bytes = name
+            bytes.withUTF8 { if Int(partyNames.intern($0)) == partyOfName.count { partyOfName.append(party) } }
+        }
+        let catalogCount = book.catalog.chips.count
+        for i in base.items..<other.items.specs.count {
+            let from = other.items.catalogItem[i]
+            _ = items.intern(custom: other.items.specs[i], derivedFrom: from < catalogCount ? from : nil)
+        }
+        for label in other.items.labels[base.labels...] { _ = items.intern(label: label) }
+        for id in base.itemNames..<other.itemOfName.count {
+            var name = other.itemNames.name(Int32(id))
+            let entry = other.itemOfName[id]
+            let mapped = entry.item < 0 ? (Int32(-1), Int32(-1)) : (entry.item, items.intern(label: name))
+            name.withUTF8 { if Int(itemNames.intern($0)) == itemOfName.count { itemOfName.append(mapped) } }
+        }
+    }
+
     private func fail(_ record: CSVRecord, _ column: Int, _ message: String) -> CSVInputError {
         table.error(record, column: column, message: message)
     }

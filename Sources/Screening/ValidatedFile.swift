@@ -72,8 +72,13 @@ public final class ValidatedFile: @unchecked Sendable {
     /// The first pass. Throws ``CSVInputError`` for the first bad cell in file order (a duplicate id
     /// counts where its second use is).
     ///
+    /// Runs of records are cut on this thread (``RecordBoundaries``) and checked on every core, each
+    /// with a copy of the tables built so far; then, one run at a time in file order, what a run
+    /// interned joins the tables and its ids join the duplicate check. The first run with a bad
+    /// cell stops the pass. Tables, errors and ids are those of one thread reading in order.
+    ///
     /// - Parameters:
-    ///   - batchRows: records per batch of the second pass.
+    ///   - batchRows: records per batch (of both passes).
     ///   - fingerprintBits: test hook (fewer bits force fingerprint collisions).
     public static func validate(path: String, displayName: String? = nil, book: RuleBook, batchRows: Int = 2048,
                                 fingerprintBits: Int = 32) throws(CSVInputError) -> ValidatedFile {
@@ -84,44 +89,49 @@ public final class ValidatedFile: @unchecked Sendable {
             throw CSVInputError(file: name, line: nil, message: "cannot open file")
         }
         do throws(CSVInputError) {
+            // The header, read by the reader that knows the start of a file (byte-order marks).
             let reader = try CSVRecordReader(path: path, displayName: name)
             let table = try CSVTable(reader: reader, required: TransactionReader.requiredColumns,
                                      optional: TransactionReader.optionalColumns)
+            let header = table.header
+            var runs = RecordBoundaries(descriptor: descriptor, start: reader.consumed, line: reader.nextLine,
+                                        afterCarriageReturn: reader.afterCarriageReturn, recordsPerRun: batchRows)
             var parser = RowParser(table: table, book: book)
-            var duplicates = DuplicateFinder(path: path, displayName: name, header: table.header,
-                                             idColumn: table.column("id")!, fileSize: Int(identity.size),
-                                             fingerprintBits: fingerprintBits)
+            let latest = LockedValue(parser)
+            var duplicates = DuplicateFinder(path: path, displayName: name, header: header, idColumn: table.column("id")!,
+                                             fileSize: Int(identity.size), fingerprintBits: fingerprintBits)
             var batches: [Batch] = []
-            var current = Batch(start: reader.consumed, end: 0, firstLine: reader.nextLine,
-                                afterCarriageReturn: reader.afterCarriageReturn, rows: 0)
             var rows = 0
-            do throws(CSVInputError) {
-                while let record = try table.next() {
-                    let transaction = try parser.parse(record)
-                    duplicates.add(transaction.id, record: record, consumedBytes: reader.consumed)
-                    rows += 1
-                    current.rows += 1
-                    if current.rows == batchRows {
-                        current.end = reader.consumed
-                        batches.append(current)
-                        current = Batch(start: reader.consumed, end: 0, firstLine: reader.nextLine,
-                                        afterCarriageReturn: reader.afterCarriageReturn, rows: 0)
+            let pipeline = BatchPipeline<RecordBoundaries.Run, CheckedRun, Void, Void>(
+                next: { runs.next() },
+                read: { _, run in CheckedRun.check(run, displayName: name, header: header, book: book, continuing: latest.value) },
+                decide: { _, checked in
+                    parser.absorb(checked.parser, since: checked.base)
+                    latest.value = parser
+                    for (i, hash) in checked.hashes.enumerated() {
+                        duplicates.add(hash: hash, id: checked.ids[i], line: Int(checked.lines[i]), consumedBytes: checked.run.end,
+                                       rowsConsumed: rows + checked.run.records)
                     }
-                }
-            } catch {
+                    if let error = checked.error { throw error }
+                    rows += checked.run.records
+                    batches.append(Batch(start: checked.run.start, end: checked.run.end, firstLine: checked.run.firstLine,
+                                         afterCarriageReturn: checked.run.afterCarriageReturn, rows: checked.run.records))
+                },
+                format: { _, _ in }, write: { _, _ in })
+            do {
+                try pipeline.run()
+            } catch let error as CSVInputError {
                 // A duplicate id on an earlier line is the first error in file order.
                 if let duplicate = duplicates.firstDuplicate(before: error.line ?? Int.max) { throw duplicate }
                 throw error
-            }
-            if current.rows > 0 {
-                current.end = reader.consumed
-                batches.append(current)
+            } catch {
+                throw CSVInputError(file: name, line: nil, message: "cannot be read: \(error)")
             }
             if let duplicate = duplicates.firstDuplicate(before: Int.max) { throw duplicate }
             if rows == 0 {
                 throw CSVInputError(file: name, line: 2, message: "has a header but no transactions")
             }
-            return ValidatedFile(path: path, displayName: name, book: book, rowCount: rows, header: table.header,
+            return ValidatedFile(path: path, displayName: name, book: book, rowCount: rows, header: header,
                                  batches: batches, parser: parser, identity: identity, descriptor: descriptor)
         } catch {
             close(descriptor)
@@ -189,18 +199,17 @@ struct DuplicateFinder {
         self.fingerprintBits = fingerprintBits
     }
 
-    mutating func add(_ id: String, record: CSVRecord, consumedBytes: Int) {
-        var copy = id
-        let hash = copy.withUTF8 { RowIDFingerprints.hash($0) }
+    /// Records one id; `consumedBytes` and `rowsConsumed` give the bytes per row of the file so far.
+    mutating func add(hash: UInt64, id: String, line: Int, consumedBytes: Int, rowsConsumed: Int) {
         if fingerprints == nil {
-            early.append((hash, id, record.line))
+            early.append((hash, id, line))
             guard early.count == DuplicateFinder.rowsForEstimate else { return }
             // Rows in the file, estimated from the bytes per row so far (+5%).
-            let estimate = Int(Double(fileSize) / Double(max(consumedBytes, 1)) * Double(early.count) * 1.05)
+            let estimate = Int(Double(fileSize) / Double(max(consumedBytes, 1)) * Double(rowsConsumed) * 1.05)
             start(expectedRows: estimate)
             return
         }
-        if fingerprints!.insert(hash: hash) { candidates.append(Candidate(id: id, line: record.line)) }
+        if fingerprints!.insert(hash: hash) { candidates.append(Candidate(id: id, line: line)) }
     }
 
     private mutating func start(expectedRows: Int) {
@@ -235,5 +244,63 @@ struct DuplicateFinder {
             return nil
         }
         return nil
+    }
+}
+
+/// One run of the first pass, checked on a worker thread: its ids (with their hashes and lines),
+/// the parser that read it (its tables grew from `base`), and the first bad cell, if any.
+struct CheckedRun {
+    var run: RecordBoundaries.Run
+    var ids: [String] = []
+    var hashes: [UInt64] = []
+    var lines: [Int32] = []
+    var parser: RowParser
+    var base: RowParser.Counts
+    var error: CSVInputError?
+
+    static func check(_ run: RecordBoundaries.Run, displayName: String, header: [String], book: RuleBook,
+                      continuing previous: RowParser) -> CheckedRun {
+        let reader = CSVRecordReader(bytes: run.bytes, displayName: displayName, firstLine: run.firstLine,
+                                     afterCarriageReturn: run.afterCarriageReturn)
+        let table = CSVTable(reader: reader, header: header)
+        var parser = RowParser(table: table, book: book, continuing: previous)
+        var checked = CheckedRun(run: run, parser: parser, base: parser.counts)
+        checked.ids.reserveCapacity(run.records)
+        checked.hashes.reserveCapacity(run.records)
+        checked.lines.reserveCapacity(run.records)
+        do {
+            while let record = try table.next() {
+                var id = try parser.parse(record).id
+                checked.hashes.append(id.withUTF8 { RowIDFingerprints.hash($0) })
+                checked.ids.append(id)
+                checked.lines.append(Int32(clamping: record.line))
+            }
+        } catch {
+            checked.error = error
+        }
+        checked.run.bytes = []
+        checked.parser = parser
+        return checked
+    }
+}
+
+/// A value read and replaced by several threads under a lock.
+final class LockedValue<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return stored
+        }
+        set {
+            lock.lock()
+            stored = newValue
+            lock.unlock()
+        }
     }
 }
