@@ -121,12 +121,14 @@ public struct Decision: Sendable {
     let classification: Int32
     let facts: UInt64
     let destinationTier: Int8, hqTier: Int8
+    /// The flags and rules the row matched, when they pack (writers re-walk them without matching).
+    let matched: PackedMatches?
     /// The balances the row read (its reasons print them).
     public let observed: ObservedBalances
 
     init(authorization: Authorization, outcomePolicy: ReviewPolicy?, debit: CapDebit?, installedBaseAddition: TPP?,
          tppTotal: TPP?, epoch: Int32, classification: Int32, facts: UInt64, destinationTier: Int8, hqTier: Int8,
-         observed: ObservedBalances) {
+         matched: PackedMatches?, observed: ObservedBalances) {
         self.authorization = authorization
         self.outcomePolicy = outcomePolicy
         self.reviewPolicy = authorization.licenseRequired ? outcomePolicy : nil
@@ -138,6 +140,7 @@ public struct Decision: Sendable {
         self.facts = facts
         self.destinationTier = destinationTier
         self.hqTier = hqTier
+        self.matched = matched
         self.observed = observed
     }
 

@@ -136,12 +136,18 @@ extension ScreeningTables {
         for i in entry.reasonStart..<(entry.reasonStart + entry.reasonCount) { trace.text.add(reasonPool[Int(i)]) }
         for i in entry.warningStart..<(entry.warningStart + entry.warningCount) { trace.text.addWarning(Phrase(raw: warningPool[Int(i)])) }
         let tables = regime.decisionTables
-        let match: RowMatch = tables.bitMode[epochIndex]
-            ? .bits(decision.facts) : .conditions(rowFacts(transaction, classification: decision.classification), epoch)
         var balances = RecordedBalances(observed: decision.observed)
-        let outcome = RuleWalk.walk(tables: tables, regime: regime, epoch: epochIndex,
+        let outcome: RuleWalk.Outcome
+        if let matched = decision.matched {
+            outcome = RuleWalk.walk(tables: tables, regime: regime, epoch: epochIndex, matched: matched, row: row,
+                                    balances: &balances, trace: &trace)
+        } else {
+            let match: RowMatch = tables.bitMode[epochIndex]
+                ? .bits(decision.facts) : .conditions(rowFacts(transaction, classification: decision.classification), epoch)
+            outcome = RuleWalk.walk(tables: tables, regime: regime, epoch: epochIndex,
                                     matched: RuleMatching.match(tables: tables, epoch: epochIndex, match), row: row,
                                     balances: &balances, trace: &trace)
+        }
         if !outcome.decided { trace.text.add(regime.common.noLicence) }
         let endUse = regime.common.endUseWarning[Int(transaction.endUse.rawValue)]
         if endUse >= 0 { trace.text.addWarning(Phrase(raw: endUse)) }

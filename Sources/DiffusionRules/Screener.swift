@@ -167,7 +167,8 @@ public final class Screener {
         }
         return Decision(authorization: outcome.authorization, outcomePolicy: outcome.reviewPolicy, debit: outcome.debit,
                         installedBaseAddition: addition, tppTotal: total, epoch: Int32(epoch), classification: classification,
-                        facts: facts, destinationTier: flat.tier(epoch, destination), hqTier: flat.tier(epoch, hq), observed: balances.observed)
+                        facts: facts, destinationTier: flat.tier(epoch, destination), hqTier: flat.tier(epoch, hq), matched: packed,
+                        observed: balances.observed)
     }
 
     /// Screens one transaction, moves the run's balances and renders the determination's text.

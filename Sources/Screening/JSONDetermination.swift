@@ -40,32 +40,47 @@ struct JSONConstants {
     }
 
     /// A constant text as a quoted JSON string.
-    mutating func text(_ id: Int32, _ tables: ScreeningTables, to bytes: OutputBuffer) {
+    @inline(__always) mutating func text(_ id: Int32, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = Int(id)
+        if i < texts.count, texts[i] >= 0 {
+            copy(texts[i], to: bytes)
+        } else {
+            learnText(i, tables)
+            copy(texts[i], to: bytes)
+        }
+    }
+
+    @inline(never) private mutating func learnText(_ i: Int, _ tables: ScreeningTables) {
         JSONConstants.slot(&texts, i)
-        if texts[i] < 0 { texts[i] = range { $0.string(tables.texts[i]) } }
-        copy(texts[i], to: bytes)
+        let text = tables.texts[i]
+        texts[i] = range { $0.string(text) }
     }
 
     /// `,"regime":"<id>","layers":[...]` of an epoch.
-    mutating func epoch(_ decision: Decision, _ tables: ScreeningTables, to bytes: OutputBuffer) {
+    @inline(__always) mutating func epoch(_ decision: Decision, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = decision.epochIndex
-        JSONConstants.slot(&epochs, i)
-        if epochs[i] < 0 {
-            epochs[i] = range { json in
-                json.key("regime"); json.string(tables.regime.id)
-                json.key("layers"); json.strings(tables.layers(decision))
-            }
-        }
+        if !(i < epochs.count && epochs[i] >= 0) { learnEpoch(i, tables.regime.id, tables.layers(decision)) }
         copy(epochs[i], to: bytes)
     }
 
+    @inline(never) private mutating func learnEpoch(_ i: Int, _ regime: String, _ layers: [String]) {
+        JSONConstants.slot(&epochs, i)
+        epochs[i] = range { json in
+            json.key("regime"); json.string(regime)
+            json.key("layers"); json.strings(layers)
+        }
+    }
+
     /// The item's name as the input gave it, quoted.
-    mutating func item(_ transaction: Transaction, _ tables: ScreeningTables, to bytes: OutputBuffer) {
+    @inline(__always) mutating func item(_ transaction: Transaction, _ tables: ScreeningTables, to bytes: OutputBuffer) {
         let i = Int(transaction.itemLabel)
-        JSONConstants.slot(&itemNames, i)
-        if itemNames[i] < 0 { itemNames[i] = range { $0.string(tables.item(transaction)) } }
+        if !(i < itemNames.count && itemNames[i] >= 0) { learnItem(i, tables.item(transaction)) }
         copy(itemNames[i], to: bytes)
+    }
+
+    @inline(never) private mutating func learnItem(_ i: Int, _ name: String) {
+        JSONConstants.slot(&itemNames, i)
+        itemNames[i] = range { $0.string(name) }
     }
 
     /// The phrase of a reason or warning, quoted: a constant from the pool, a sentence rendered in place.
