@@ -10,6 +10,14 @@ protocol LedgerBackend: AnyObject, Sendable {
     func write<T>(_ body: (any LedgerSession) throws -> T) throws -> T
     /// Runs `body` against one consistent snapshot.
     func read<T>(_ body: (any LedgerSession) throws -> T) throws -> T
+    /// Appends a single granted debit in one round trip when the backend can (PostgreSQL: a
+    /// server-side function, ``PostgresDebitFunction``), or returns `.general` for
+    /// ``LedgerCore`` to take its general path.
+    func appendGrantedDebit(_ debit: GrantedDebit, dueAt: String) throws -> GrantedDebitOutcome
+}
+
+extension LedgerBackend {
+    func appendGrantedDebit(_ debit: GrantedDebit, dueAt: String) throws -> GrantedDebitOutcome { .general }
 }
 
 /// An event as stored.
