@@ -29,13 +29,15 @@ public enum ClassificationSnapshot {
     /// changes it.
     static func digest() -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        func mix(_ bytes: UnsafeRawBufferPointer) {
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            hash = (hash ^ 0) &* 0x0000_0100_0000_01B3
+        }
         for name in sources() {
-            name.utf8.forEach(mix)
-            mix(0)
+            var name = name
+            name.withUTF8 { mix(UnsafeRawBufferPointer($0)) }
             guard let data = FileManager.default.contents(atPath: BundledFiles.path(name)) else { return "missing \(name)" }
-            data.withUnsafeBytes { $0.forEach(mix) }
-            mix(0)
+            data.withUnsafeBytes { mix($0) }
         }
         return String(hash, radix: 16)
     }
@@ -112,22 +114,35 @@ public enum ClassificationSnapshot {
 
     /// A snapshot's rule book, or nil when `text` is not a snapshot of the bundled files as they are.
     public static func load(text: String) -> RuleBook? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-        guard let first = lines.first, first == "digest\t" + digest() else { return nil }
-        return try? parse(lines.dropFirst())
+        var text = text
+        return text.withUTF8 { bytes -> RuleBook? in
+            // Lines and tab-separated fields, split on bytes (tabs and line feeds are escaped in fields).
+            var lines: [[String]] = []
+            var fields: [String] = []
+            var start = 0
+            for i in 0..<bytes.count where bytes[i] == 0x09 || bytes[i] == 0x0A {
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                start = i + 1
+                if bytes[i] == 0x0A {
+                    lines.append(fields)
+                    fields = []
+                }
+            }
+            guard let first = lines.first, first == ["digest", digest()] else { return nil }
+            return try? parse(lines.dropFirst())
+        }
     }
 
     private struct Malformed: Error {}
 
-    static func parse(_ lines: ArraySlice<Substring>) throws -> RuleBook {
+    static func parse(_ lines: ArraySlice<[String]>) throws -> RuleBook {
         var h100: TPP?
         var regimes: [String: RegimeDefinition] = [:]
         var layers: [String: RuleLayer] = [:]
         var currentLayer: String?
         var chips: [ChipSpec] = []
         var aliases: [String: String] = [:]
-        for line in lines {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        for f in lines {
             switch f[0] {
             case "units":
                 guard f.count == 2, let milli = Int64(f[1]) else { throw Malformed() }
@@ -188,8 +203,8 @@ public enum ClassificationSnapshot {
     }
 
     private static func unescape(_ text: String) -> String {
+        guard text.utf8.contains(0x5C) else { return text }
         if text == "\\e" { return "" }
-        guard text.contains("\\") else { return text }
         var out = ""
         var escaped = false
         for scalar in text.unicodeScalars {
@@ -214,7 +229,9 @@ public enum ClassificationSnapshot {
     private static func optional(_ text: String) -> String? { text == "~" ? nil : unescape(text) }
 
     private static func splitList(_ text: String) -> [String] {
-        text == "\\z" ? [] : text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map { unescape(String($0)) }
+        if text == "\\z" { return [] }
+        guard text.utf8.contains(0x1F) else { return [unescape(text)] }
+        return text.utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map { unescape(String(decoding: $0, as: UTF8.self)) }
     }
 
     private static func number(_ text: String) throws -> Double? {
@@ -225,11 +242,11 @@ public enum ClassificationSnapshot {
 
     private static func range(_ text: String) throws -> ThresholdRange? {
         if text == "~" { return nil }
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
+        let parts = text.utf8.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
         guard parts.count == 4 else { throw Malformed() }
         let values = try parts.map { part -> Double? in
             if part.isEmpty { return nil }
-            guard let value = Double(part) else { throw Malformed() }
+            guard let value = Double(String(decoding: part, as: UTF8.self)) else { throw Malformed() }
             return value
         }
         return ThresholdRange(min: values[0], above: values[1], below: values[2], max: values[3])
