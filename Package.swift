@@ -34,11 +34,18 @@ let package = Package(
         // Edit distance and "did you mean" suggestions for names people type.
         .target(name: "NameMatching"),
         // Pure core: rule layers, regimes, country groups, classification and licence determination.
-        .target(name: "DiffusionRules", dependencies: ["ComputeMetrics"]),
+        // Release builds skip the runtime exclusivity checks of the screener's state (static checks
+        // stay): they were a tenth of the cost of a decision.
+        .target(
+            name: "DiffusionRules", dependencies: ["ComputeMetrics"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
         // Pure core: ECCN 4E091 (model weights): training-operations estimates, status on a date, export licensing.
         .target(name: "ModelWeights", dependencies: ["DiffusionRules", "ComputeMetrics"]),
         // Pure core: IaaS usage aggregated per beneficial owner and training run, thresholds, red flag 28.
-        .target(name: "CloudMonitoring", dependencies: ["DiffusionRules", "ComputeMetrics"]),
+        .target(name: "CloudMonitoring", dependencies: ["DiffusionRules", "ComputeMetrics", "ByteInterning"]),
+        // Names read from files interned as dense ids straight from their bytes (hot input paths).
+        .target(name: "ByteInterning"),
         // Strict YAML decoding with file:line errors and unknown-key rejection.
         .target(name: "StrictYAML", dependencies: ["Yams"]),
         // CSV reading (streaming, byte level, line/column errors) shared by every input file.
@@ -57,10 +64,10 @@ let package = Package(
         // Input files of the weights and cloud channels: usage, customer, cluster and weights-export CSVs.
         .target(
             name: "ChannelInputs",
-            dependencies: ["ComputeMetrics", "DiffusionRules", "TabularIO", "ModelWeights", "CloudMonitoring", "RuleData", "SeededRandom"]
+            dependencies: ["ComputeMetrics", "DiffusionRules", "TabularIO", "ModelWeights", "CloudMonitoring", "RuleData", "SeededRandom", "ByteInterning"]
         ),
         // Transactions CSV -> validated transactions; determinations -> jsonl/csv/json/table.
-        .target(name: "Screening", dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "TabularIO", "SeededRandom"]),
+        .target(name: "Screening", dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "TabularIO", "SeededRandom", "ByteInterning"]),
         // Seeded pseudo-random numbers (SplitMix64, xoshiro256**): simulator draws, synthetic benchmark data.
         .target(name: "SeededRandom"),
         // The allocation ledger on SQLite (GRDB): caps, debits, hash chain.
@@ -144,11 +151,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger", "SeededRandom"]),
+        .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger", "SeededRandom", "Screening"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO"]),
         .testTarget(
             name: "CloudMonitoringTests",
-            dependencies: ["CloudMonitoring", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO", "ModelWeights"]
+            dependencies: ["CloudMonitoring", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO", "ModelWeights", "ByteInterning"]
         ),
     ],
     swiftLanguageModes: [.v6]

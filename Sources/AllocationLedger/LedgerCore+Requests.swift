@@ -51,6 +51,7 @@ extension LedgerCore {
 
     public func debit(_ requests: [DebitRequest], at time: String, limits: CapLimitLookup) throws -> [DebitResult] {
         for request in requests { try Self.validate(key: request.key, debits: request.debits, what: "debit") }
+        if requests.count == 1, let result = try debitInOneStatement(requests[0], at: time, limits: limits) { return [result] }
         return try backend.write { session in
             let keys = requests.map { "debit/\($0.key)" }, names = Array(Set(requests.flatMap { $0.debits.map(\.cap.name) }))
             var context = try session.debitContext(keys: keys, caps: names, at: time)
@@ -87,6 +88,31 @@ extension LedgerCore {
                 throw LedgerError("the store refused the change (nothing recorded): \(refused.detail)")
             }
             return results
+        }
+    }
+
+    /// A single request that the pack's limits allow, appended in one round trip where the backend
+    /// can (PostgreSQL); nil when the general path must decide (refusals, expiries due, no such path).
+    /// The event is the one the general path would record for a grant.
+    private func debitInOneStatement(_ request: DebitRequest, at time: String, limits: CapLimitLookup) throws -> DebitResult? {
+        var moves: [Movement] = []
+        for debit in request.debits {
+            guard let limit = limits(debit.cap, request.date)?.limit, debit.tpp.milli <= limit.milli else { return nil }
+            moves.append(Self.movement(debit, used: debit.tpp.milli, reserved: 0, limit: limit.milli))
+        }
+        let body = EventBody.request(type: "debit", recordedAt: time, key: request.key, date: request.date, expiresAt: nil,
+                                     debits: request.debits, granted: true, reason: nil, moves: moves)
+        let outcome: GrantedDebitOutcome
+        do {
+            outcome = try backend.appendGrantedDebit(GrantedDebit(key: "debit/\(request.key)", recordedAt: time, body: body, moves: moves),
+                                                     dueAt: time)
+        } catch let refused as CapRefused {
+            throw LedgerError("the store refused the change (nothing recorded): \(refused.detail)")
+        }
+        switch outcome {
+        case let .granted(seq): return DebitResult(key: request.key, granted: true, reason: nil, sequence: seq, replayed: false)
+        case let .replayed(event): return try Self.storedResult(event, key: request.key)
+        case .general: return nil
         }
     }
 

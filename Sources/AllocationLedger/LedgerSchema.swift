@@ -64,7 +64,7 @@ enum LedgerSchema {
             "CREATE INDEX reservations_open ON reservations(state, expires_at)",
             "CREATE TABLE receipts (event_seq \(int) PRIMARY KEY NOT NULL REFERENCES events(seq), run_id \(int) NOT NULL, receipt TEXT NOT NULL)",
             "CREATE INDEX receipts_by_run ON receipts(run_id)",
-        ] + recordStatements(dialect)
+        ] + recordStatements(dialect) + (dialect == .postgres ? [PostgresDebitFunction.definition] : [])
     }
 
     /// Version 3 added `records` (holds, licences, tokens).

@@ -13,6 +13,14 @@ protocol LedgerBackend: AnyObject, Sendable {
     /// The chain head's sequence, read by one statement outside a transaction (a cheap "has
     /// anything been recorded since?").
     func headSequence() throws -> Int64
+    /// Appends a single granted debit in one round trip when the backend can (PostgreSQL: a
+    /// server-side function, ``PostgresDebitFunction``), or returns `.general` for
+    /// ``LedgerCore`` to take its general path.
+    func appendGrantedDebit(_ debit: GrantedDebit, dueAt: String) throws -> GrantedDebitOutcome
+}
+
+extension LedgerBackend {
+    func appendGrantedDebit(_ debit: GrantedDebit, dueAt: String) throws -> GrantedDebitOutcome { .general }
 }
 
 /// An event as stored.

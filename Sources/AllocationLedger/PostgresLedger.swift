@@ -92,6 +92,9 @@ final class PostgresBackend: LedgerBackend, @unchecked Sendable {
                 for statement in steps { _ = try session.run(statement) }
             }
             try LedgerSchema.check(application: try session.meta("application_id"), schema: try session.meta("schema_version"), location: location)
+            if try session.run("SELECT to_regprocedure($1) IS NULL", [.text(PostgresDebitFunction.signature)])[0].decode(Bool.self) {
+                _ = try session.run(PostgresDebitFunction.definition)   // a ledger created before the function existed
+            }
             ledgerID = try session.meta("ledger_id") ?? ""
         }
     }
@@ -120,6 +123,28 @@ final class PostgresBackend: LedgerBackend, @unchecked Sendable {
 
     func read<T>(_ body: (any LedgerSession) throws -> T) throws -> T {
         try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    /// One statement, its own transaction: ``PostgresDebitFunction``.
+    func appendGrantedDebit(_ debit: GrantedDebit, dueAt: String) throws -> GrantedDebitOutcome {
+        lock.lock()
+        defer { lock.unlock() }
+        let moves = debit.moves
+        let rows = try query("SELECT r_outcome, r_seq, r_body FROM \(PostgresDebitFunction.name)($1, 'debit', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", [
+            .text(debit.key), .text(debit.recordedAt), .text(debit.body), .text(dueAt),
+            .texts(moves.map(\.cap)), .texts(moves.map(\.kind)), .texts(moves.map { $0.party ?? "" }),
+            .texts(moves.map { $0.country ?? "" }), .ints(moves.map { $0.year.map(Int64.init) ?? -1 }),
+            .ints(moves.map { $0.limitMilli ?? -1 }), .ints(moves.map(\.usedMilli)),
+        ]).rows
+        guard let row = rows.first else { throw LedgerError("\(location): the debit function returned nothing") }
+        let (outcome, seq, body) = try row.decode((String, Int64?, String?).self)
+        switch (outcome, seq) {
+        case let ("granted", seq?): return .granted(seq: seq)
+        case let ("replayed", seq?):
+            return .replayed(StoredEvent(seq: seq, runID: nil, kind: "debit", key: debit.key, recordedAt: "", body: body ?? "",
+                                         prevHash: "", hash: ""))
+        default: return .general
+        }
     }
 
     private func transaction<T>(begin: String, _ body: (PostgresSession) throws -> T) throws -> T {

@@ -1,3 +1,4 @@
+import ByteInterning
 import CloudMonitoring
 import ComputeMetrics
 import DiffusionRules

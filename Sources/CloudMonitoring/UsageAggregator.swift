@@ -1,3 +1,4 @@
+import ByteInterning
 import DiffusionRules
 
 /// The figures of one IaaS usage record (see ``UsageAggregator/add(owner:account:run:reseller:cluster:_:)``).

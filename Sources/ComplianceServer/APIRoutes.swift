@@ -222,9 +222,7 @@ enum Screenings {
         if let (a, b) = request.compare {
             let (ra, rb) = (try service.regime(a), try service.regime(b))
             let sink = ByteSink.memory()
-            let writer = ComparisonWriter(format: .jsonl, sink: sink, regimes: (ra.id, rb.id))
-            let summary = try service.compare(input, ra, rb) { writer.write($0, $1) }
-            writer.finish()
+            let summary = try service.compare(input, ra, rb, format: .jsonl, sink: sink)
             let lines = sink.text.split(separator: "\n")
             return Reply.json("{\"run\":null,\"regimes\":[\(JSONEscaping.quoted(ra.id)),\(JSONEscaping.quoted(rb.id))],\"summary\":\(summary.json()),\"comparisons\":[\n"
                 + lines.joined(separator: ",\n") + "\n]}")
@@ -233,24 +231,17 @@ enum Screenings {
         if request.commit {
             let result = try service.commit(input, regime: regime, requestKey: key, by: principal)
             if let determinations = result.determinations {
-                var counts: [Authorization: Int] = [:]
-                for d in determinations { counts[d.authorization, default: 0] += 1 }
+                var counts: [String: Int] = [:]
+                for d in determinations { counts[d.authorization.rawValue, default: 0] += 1 }
                 metrics.count(counts, mode: "commit")
             }
             return Reply.screening(ServiceJSON.screeningPrefix(run: result.runID, replayed: result.replayed, regime: result.regime, holds: result.holds),
                                    array: ServiceJSON.array(result.json))
         }
-        // A dry run: formatted as `screen --format json` does; large requests on worker threads while
-        // screening goes on (the same bytes as formatting row by row).
+        // A dry run: formatted as `screen --format json` does (compact decisions, formatted on every core).
         let sink = ByteSink.memory()
-        let writer: DeterminationWriter = request.rowCount > 4096 ? ParallelOutput(format: .json, sink: sink) : makeDeterminationWriter(.json, sink: sink)
-        var counts: [Authorization: Int] = [:]
-        try service.screen(input, regime: regime) { result in
-            writer.write(result.determination)
-            counts[result.determination.authorization, default: 0] += 1
-        }
-        writer.finish()
-        metrics.count(counts, mode: "dry_run")
+        let summary = try service.screen(input, regime: regime, format: .json, sink: sink)
+        metrics.count(summary.regimes[0].byAuthorization, mode: "dry_run")
         return Reply.screening(ServiceJSON.screeningPrefix(run: nil, replayed: false, regime: regime.id, holds: []), array: sink.captured)
     }
 }

@@ -34,12 +34,12 @@ public final class ServiceMetrics: @unchecked Sendable {
     }
 
     /// Counts determinations by authorization (one increment per authorization and request).
-    func count(_ counts: [Authorization: Int], mode: String) {
+    func count(_ counts: [String: Int], mode: String) {
         for (authorization, n) in counts {
-            let name = authorization.rawValue + "/" + mode
+            let name = authorization + "/" + mode
             lock.lock()
             let counter = counters[name] ?? Metrics.Counter(label: "ai_diffusion_determinations_total",
-                                                            dimensions: [("authorization", authorization.rawValue), ("mode", mode)])
+                                                            dimensions: [("authorization", authorization), ("mode", mode)])
             counters[name] = counter
             lock.unlock()
             counter.increment(by: n)

@@ -7,7 +7,9 @@ import TabularIO
 
 /// Validated rows to screen, with where they came from (a file, or a request's CSV bytes).
 public struct ScreeningInput: Sendable {
-    public var file: TransactionFile
+    /// The rows, read in batches by ``ScreeningRun``: a file is checked whole by a first pass and
+    /// streamed from disk by the second (memory bounded at any size); a request's rows are in memory.
+    public var rows: any TransactionBatches
     /// The name receipts and runs record (a file path, or `POST /v1/screenings by NAME`).
     public var name: String
     let source: Source
@@ -17,9 +19,10 @@ public struct ScreeningInput: Sendable {
         case bytes([UInt8])
     }
 
-    /// Reads and validates a transactions CSV file (every bad cell: ``CSVInputError``).
+    /// Checks a transactions CSV file whole (every bad cell: ``CSVInputError``), ready to be
+    /// screened in a second pass (``ValidatedFile``).
     public init(path: String, book: RuleBook) throws {
-        file = try TransactionReader.read(path: path, book: book)
+        rows = try ValidatedFile.validate(path: path, book: book)
         name = path
         source = .path(path)
     }
@@ -28,7 +31,7 @@ public struct ScreeningInput: Sendable {
     /// the request), the field and the value, with the command line's text for the same cell.
     public init(request: ScreeningRequest, book: RuleBook, name: String) throws {
         do {
-            file = try TransactionReader.read(reader: CSVRecordReader(bytes: request.csv, displayName: "request"), book: book,
+            rows = try TransactionReader.read(reader: CSVRecordReader(bytes: request.csv, displayName: "request"), book: book,
                                               rowCapacity: request.rowCount)
         } catch {
             throw ServiceError.badRow(error, row: request.row(atLine: error.line))
@@ -46,7 +49,7 @@ public struct ScreeningInput: Sendable {
     }
 
     /// Header and record of the rows starting on `lines`, each as a two-line CSV (a hold's input).
-    func rows(atLines lines: Set<Int>) throws -> [Int: String] {
+    func csvRows(atLines lines: Set<Int>) throws -> [Int: String] {
         guard !lines.isEmpty else { return [:] }
         let reader: CSVRecordReader
         switch source {
@@ -83,28 +86,20 @@ public struct CommitResult: Sendable {
 }
 
 extension ComplianceService {
-    /// A dry run: each row's result in input order, against the ledger's balances (none when
-    /// there is no ledger yet). Nothing is recorded.
-    public func screen(_ input: ScreeningInput, regime: CompiledRegime, emit: (ScreeningResult) throws -> Void) throws {
-        try ScreeningRun.screen(input.file, regime: regime, snapshot: try snapshot(), emit: emit)
+    /// A dry run: every row's determination written in `format` to `sink`, in input order, against
+    /// the ledger's balances (none when there is no ledger yet), through ``ScreeningRun`` (compact
+    /// decisions, formatted on every core). Nothing is recorded. Returns the run's summary.
+    @discardableResult
+    public func screen(_ input: ScreeningInput, regime: CompiledRegime, format: OutputFormat, sink: ByteSink) throws -> ScreeningSummary {
+        try ScreeningRun.screen(input.rows, regime: regime, snapshot: try snapshot(), format: format, sink: sink)
     }
 
-    /// Each row under two regimes, in input order; returns the summary (rows changed, by field).
+    /// Each row under two regimes side by side (both from the ledger's balances), written in
+    /// `format` to `sink` in input order; returns the summary (rows changed, by field).
     @discardableResult
-    public func compare(_ input: ScreeningInput, _ a: CompiledRegime, _ b: CompiledRegime,
-                        emit: (Determination, Determination) throws -> Void) throws -> ScreeningSummary {
-        let snapshot = try snapshot()
-        var first: [Determination] = []
-        first.reserveCapacity(input.file.transactions.count)
-        ScreeningRun.screen(input.file, regime: a, snapshot: snapshot) { first.append($0.determination) }
-        var summary = ScreeningSummary(regimes: [a.id, b.id])
-        var index = 0
-        try ScreeningRun.screen(input.file, regime: b, snapshot: snapshot) { result in
-            try emit(first[index], result.determination)
-            summary.add([first[index], result.determination])
-            index += 1
-        }
-        return summary
+    public func compare(_ input: ScreeningInput, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat,
+                        sink: ByteSink) throws -> ScreeningSummary {
+        try ScreeningRun.compare(input.rows, a, b, snapshot: try snapshot(), format: format, sink: sink)
     }
 
     /// Records every row (all or none) with its debits and a signed receipt; every row that needs a
@@ -122,24 +117,23 @@ extension ComplianceService {
             json.removeAll()
             var records: [LedgerRecord] = []
             var held: [(record: Int, line: Int, quantity: Int64)] = []
-            var index = 0
-            ScreeningRun.screen(input.file, regime: regime, snapshot: snapshot) { result in
-                let d = result.determination
-                let text = ScreeningRun.jsonLine(d)
-                determinations.append(d)
-                json.append(text)
-                if d.licenseRequired {
-                    let transaction = input.file.transactions[index]
-                    held.append((records.count, Int(transaction.line), transaction.quantity))
+            let screener = Screener(regime: regime, items: input.rows.items, parties: input.rows.parties, snapshot: snapshot)
+            try ScreeningRun.forEachBatch(input.rows, screener: screener) { batch in
+                for i in batch.transactions.indices {
+                    let transaction = batch.transactions[i]
+                    let d = batch.determination(i)
+                    let text = ScreeningRun.jsonLine(d)
+                    determinations.append(d)
+                    json.append(text)
+                    if d.licenseRequired { held.append((records.count, Int(transaction.line), transaction.quantity)) }
+                    records.append(LedgerRecord(
+                        rowID: d.id, determinationJSON: text, debits: d.debits,
+                        installedBaseAddition: batch.decisions[i].installedBaseAddition.map {
+                            InstalledBaseEntry(holder: batch.tables.parties[transaction.ultimateParent], country: transaction.destination, tpp: $0)
+                        }, date: d.date))
                 }
-                records.append(LedgerRecord(
-                    rowID: d.id, determinationJSON: text, debits: d.debits,
-                    installedBaseAddition: result.installedBaseAddition.map {
-                        InstalledBaseEntry(holder: $0.holder, country: $0.country, tpp: $0.tpp)
-                    }, date: d.date))
-                index += 1
             }
-            let inputs = try input.rows(atLines: Set(held.map(\.line)))
+            let inputs = try input.csvRows(atLines: Set(held.map(\.line)))
             for h in held {
                 records[h.record].hold = HoldInput(quantity: h.quantity, inputCSV: inputs[h.line] ?? "")
             }

@@ -20,6 +20,8 @@ public struct ChipCatalog: Sendable {
     private let indexByKey: [String: Int]
     /// Alias spellings by normalized key, for suggestions.
     private let aliasNames: [String]
+    /// The aliases as given: typed name to canonical name.
+    public let aliases: [String: String]
 
     /// Builds a catalog. Aliases map a typed name to a canonical `ChipSpec.name`; an alias that
     /// names no chip is ignored (the loader validates aliases and reports them).
@@ -45,6 +47,7 @@ public struct ChipCatalog: Sendable {
         }
         self.indexByKey = index
         self.aliasNames = names
+        self.aliases = aliases
     }
 
     /// The position of a chip in ``chips`` for a typed name or alias, or nil.

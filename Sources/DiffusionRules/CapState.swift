@@ -35,29 +35,120 @@ public struct CapSnapshot: Sendable, Equatable {
     public static let empty = CapSnapshot()
 }
 
-/// A holder's installed base: total and by country registry index. Holders have few countries, so
-/// the per-country amounts are a short list searched in order (cheaper than a dictionary per holder).
-struct InstalledBase {
-    var total = TPP.zero
-    private(set) var countries: [(country: Int, tpp: TPP)] = []
+/// An open-addressing table from an integer key to an integer amount (load at most three quarters), for
+/// the run's balances: each slot holds key and amount side by side, so a look-up is one cache line
+/// and nothing is allocated per entry.
+struct AmountTable {
+    /// `key + 1` (0: empty) and the amount.
+    private var slots = [(key: Int64, amount: Int64)](repeating: (0, 0), count: 256)
+    private(set) var count = 0
 
-    mutating func add(_ tpp: TPP, at country: Int) {
-        total = total + tpp
-        if let i = countries.firstIndex(where: { $0.country == country }) {
-            countries[i].tpp = countries[i].tpp + tpp
-        } else {
-            countries.append((country, tpp))
+    @inline(__always) private static func home(_ key: Int64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 29) & mask
+    }
+
+    /// The amount of `key` (0 when absent).
+    @inline(__always) func amount(_ key: Int64) -> Int64 {
+        slots.withUnsafeBufferPointer { slots in
+            let stored = key &+ 1, mask = slots.count - 1
+            var i = AmountTable.home(stored, mask)
+            while true {
+                let slot = slots[i]
+                if slot.key == stored { return slot.amount }
+                if slot.key == 0 { return 0 }
+                i = (i + 1) & mask
+            }
         }
     }
 
-    /// The base in one country.
-    func amount(in country: Int) -> TPP {
-        countries.first { $0.country == country }?.tpp ?? .zero
+    /// Adds `delta` to the amount of `key`; returns whether the key is new.
+    @discardableResult
+    @inline(__always) mutating func add(_ key: Int64, _ delta: Int64) -> Bool {
+        let stored = key &+ 1
+        let found = slots.withUnsafeMutableBufferPointer { slots -> Bool in
+            let mask = slots.count - 1
+            var i = AmountTable.home(stored, mask)
+            while true {
+                if slots[i].key == stored {
+                    slots[i].amount &+= delta
+                    return true
+                }
+                if slots[i].key == 0 {
+                    slots[i] = (stored, delta)
+                    return false
+                }
+                i = (i + 1) & mask
+            }
+        }
+        if found { return false }
+        count += 1
+        if count * 4 > slots.count * 3 { grow() }
+        return true
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [(key: Int64, amount: Int64)](repeating: (0, 0), count: old.count * 2)
+        let mask = slots.count - 1
+        for slot in old where slot.key != 0 {
+            var i = AmountTable.home(slot.key, mask)
+            while slots[i].key != 0 { i = (i + 1) & mask }
+            slots[i] = slot
+        }
     }
 }
 
-/// A cap definition with its numbers converted for evaluation.
-struct CompiledCap: Sendable {
+/// The installed bases of every holder of a run: TPP of counted ECCNs by holder (party index) and
+/// country (registry index). Adding to a base (every counted row) is one look-up in an
+/// ``AmountTable``; each holder's countries are also chained, for the UVEU shares that read a whole
+/// base. No references, nothing allocated per row.
+struct InstalledBases {
+    private var amounts = AmountTable()
+    private var totals: [TPP] = []
+    private var head: [Int32] = []
+    private var members: [(country: Int32, next: Int32)] = []
+
+    @inline(__always) private static func key(_ party: Int32, _ country: Int) -> Int64 { Int64(party) << 16 | Int64(country) }
+
+    mutating func add(_ tpp: TPP, at country: Int, for party: Int32) {
+        let p = Int(party)
+        if p >= totals.count {
+            totals.append(contentsOf: repeatElement(.zero, count: p - totals.count + 1))
+            head.append(contentsOf: repeatElement(-1, count: p - head.count + 1))
+        }
+        totals[p] = totals[p] + tpp
+        if amounts.add(InstalledBases.key(party, country), tpp.milli) {
+            members.append((Int32(country), head[p]))
+            head[p] = Int32(members.count - 1)
+        }
+    }
+
+    /// A holder's base in one country.
+    @inline(__always) func amount(of party: Int32, in country: Int) -> TPP {
+        TPP(milli: amounts.amount(InstalledBases.key(party, country)))
+    }
+
+    /// A holder's base as UVEU limits read it: whole, outside `tier1` (everything when there are no
+    /// tiers), in `destination` and in the US (registry index `us`).
+    func summary(of party: Int32, destination: Int, tier1: CountrySet?, us: Int) -> UVEUBase {
+        var base = UVEUBase()
+        guard Int(party) < head.count else { return base }
+        base.total = totals[Int(party)]
+        var member = head[Int(party)]
+        while member >= 0 {
+            let country = Int(members[Int(member)].country)
+            let amount = amount(of: party, in: country)
+            if !(tier1?.contains(index: country) ?? false) { base.outsideTier1 = base.outsideTier1 + amount }
+            if country == destination { base.inDestination = amount }
+            if country == us { base.inUS = amount }
+            member = members[Int(member)].next
+        }
+        return base
+    }
+}
+
+/// A cap definition with its numbers converted for evaluation (a class: rows refer to it, never copy it).
+final class CompiledCap: Sendable {
     let definition: CapDefinition
     let limit: TPP?
     let multipliers: [(set: CountrySet, factor: Double)]

@@ -13,6 +13,15 @@ public final class CompiledRegime: Sendable {
     /// ECCN names; a compiled condition refers to them by index.
     let eccnNames: [String]
     let eccnIndex: [String: Int]
+    /// Constant texts of determinations under this regime, by id (``TextRegistry``); a run's own
+    /// texts (classifications of its items) follow them in ``ScreeningTables``.
+    let texts: [String]
+    let common: CommonTexts
+    /// Whether any epoch has a cap measured on installed bases (UVEU, NVEU): only then does a run
+    /// keep holders' installed bases while it screens.
+    let hasInstalledBaseCaps: Bool
+    /// The epochs flattened for the decision loop.
+    let decisionTables: DecisionTables
 
     init(definition: RegimeDefinition, book: RuleBook) throws(RuleBookError) {
         self.id = definition.id
@@ -46,12 +55,21 @@ public final class CompiledRegime: Sendable {
         for (layer, asWritten) in refs { days.formUnion(layer.boundaryDays(asWritten: asWritten)) }
         let starts = [Day(ordinal: Int32.min / 2)] + days.sorted()
         var epochs: [Epoch] = []
+        var texts = TextRegistry()
+        self.common = CommonTexts(&texts)
         for start in starts {
             let active = refs.filter { $0.0.isActive(on: start, asWritten: $0.1) }.map(\.0)
             epochs.append(try Epoch(start: start, layers: active, definition: definition, book: book,
-                                    eccnIndex: eccnIndex))
+                                    eccnIndex: eccnIndex, texts: &texts))
         }
         self.epochs = epochs
+        self.texts = texts.strings
+        self.decisionTables = DecisionTables(epochs: epochs, registry: book.registry)
+        self.hasInstalledBaseCaps = epochs.contains { epoch in
+            epoch.ruleCaps.contains { cap in
+                cap.map { $0.definition.mechanism == .uveuDistribution || $0.definition.mechanism == .nveuSchedule } ?? false
+            }
+        }
     }
 
     private static func eccns(in condition: RuleCondition?) -> [String] {
@@ -63,15 +81,8 @@ public final class CompiledRegime: Sendable {
         return out
     }
 
-    /// The epoch in force on `day` (binary search).
-    func epochIndex(for day: Day) -> Int {
-        var low = 0, high = epochs.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if epochs[mid].start <= day { low = mid } else { high = mid - 1 }
-        }
-        return low
-    }
+    /// The epoch in force on `day`.
+    func epochIndex(for day: Day) -> Int { decisionTables.epoch(of: day) }
 
     /// Ids of the layers applied on `day`.
     public func layerIDs(on day: Day) -> [String] { epochs[epochIndex(for: day)].layerIDs }
@@ -113,9 +124,15 @@ final class Epoch: Sendable {
     let compiledCaps: [String: CompiledCap]
     let sets: [String: CountrySet]
     let installedBaseMask: UInt64
+    /// For each rule (same order as `rules`): the compiled cap it draws on, if any.
+    let ruleCaps: [CompiledCap?]
+    /// For each rule: its texts and outcomes by id.
+    let ruleTexts: [RuleTexts]
+    /// For each red flag: the id of its warning.
+    let flagWarnings: [Int32]
 
     init(start: Day, layers: [RuleLayer], definition: RegimeDefinition, book: RuleBook,
-         eccnIndex: [String: Int]) throws(RuleBookError) {
+         eccnIndex: [String: Int], texts: inout TextRegistry) throws(RuleBookError) {
         self.start = start
         self.layerIDs = layers.map(\.id)
 
@@ -193,6 +210,9 @@ final class Epoch: Sendable {
         var mask: UInt64 = 0
         for eccn in definition.installedBase?.countedEccns ?? [] { if let i = eccnIndex[eccn] { mask |= 1 << UInt64(i) } }
         self.installedBaseMask = mask
+        self.ruleCaps = compiled.map { rule in rule.rule.cap.flatMap { compiledCaps[$0.cap] } }
+        self.ruleTexts = compiled.map { RuleTexts($0, &texts) }
+        self.flagWarnings = compiledFlags.map { texts.id($0.flag.warning) }
     }
 
     /// The classification prongs of active layers, in order: a `replace` block drops earlier prongs,

@@ -161,11 +161,11 @@ final class CompiledRule: Sendable {
         self.warnings = warnings
     }
 
-    /// The review policy on `day`, following the rule's schedule if it has one.
-    func reviewPolicy(_ outcome: RuleOutcome, on day: Day) -> ReviewPolicy? {
-        guard let schedule = rule.reviewPolicySchedule, !schedule.isEmpty else { return outcome.reviewPolicy }
-        var policy = outcome.reviewPolicy
-        for entry in schedule where entry.from <= day { policy = entry.reviewPolicy }
+    /// The review policy on `day`: `policy`, replaced by the latest entry of the rule's schedule
+    /// that has started (H20: presumption of denial, then case-by-case from 2025-08-08).
+    func scheduledPolicy(_ policy: ReviewPolicy?, on day: Day) -> ReviewPolicy? {
+        var policy = policy
+        for entry in rule.reviewPolicySchedule ?? [] where entry.from <= day { policy = entry.reviewPolicy }
         return policy
     }
 }

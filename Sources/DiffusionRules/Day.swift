@@ -67,7 +67,19 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    public var year: Int { components.year }
+    public var year: Int {
+        // Years 1900-2199 from a table of their first days (the screening loop asks for every row's
+        // year); others from the calendar arithmetic.
+        let table = Day.yearStarts
+        var guess = 70 + Int(ordinal) * 400 / 146_097
+        guard guess >= 0, guess + 1 < table.count else { return components.year }
+        if ordinal < table[guess] { guess -= 1 } else if ordinal >= table[guess + 1] { guess += 1 }
+        guard guess >= 0, guess + 1 < table.count, table[guess] <= ordinal, ordinal < table[guess + 1] else { return components.year }
+        return 1900 + guess
+    }
+
+    /// Ordinal of January 1 of 1900 + i.
+    private static let yearStarts: [Int32] = (1900...2200).map { Day(year: $0, month: 1, day: 1)!.ordinal }
 
     /// Calendar quarter, 1...4.
     public var quarter: Int { (components.month - 1) / 3 + 1 }

@@ -34,38 +34,16 @@ public struct SourcedNumber: Codable, Sendable, Hashable {
 }
 
 /// One entry of the `reasons` list of a determination or classification.
-///
-/// The text of a reason about a cap (balances, limits, shares) is rendered when it is read, so that
-/// screening a million rows in memory does not format a million sentences nobody prints.
-public struct Reason: Sendable {
+public struct Reason: Sendable, Hashable {
     /// Stable machine code, e.g. `3A090.a.1`, `aidf/lpp`, `embargo/part-746`.
     public var code: String
+    public var text: String
     /// Regulation cited, e.g. `15 CFR 740.29(a)`.
     public var citation: String
-    private let content: Content
-
-    private enum Content: Sendable {
-        case text(String)
-        case deferred(@Sendable () -> String)
-    }
 
     public init(code: String, text: String, citation: String) {
         self.code = code
+        self.text = text
         self.citation = citation
-        self.content = .text(text)
-    }
-
-    /// A reason whose text is rendered on first read.
-    public init(code: String, citation: String, render: @escaping @Sendable () -> String) {
-        self.code = code
-        self.citation = citation
-        self.content = .deferred(render)
-    }
-
-    public var text: String {
-        switch content {
-        case let .text(text): return text
-        case let .deferred(render): return render()
-        }
     }
 }

@@ -23,6 +23,14 @@ public struct RegimeDefinition: Codable, Sendable, Hashable {
     /// Which ECCNs count toward a holder's installed base (for VEU limits).
     public var installedBase: InstalledBaseDefinition?
 
+    /// A regime of layers only (no sets or standing rules: enough to classify items).
+    public init(id: String, title: String, description: String? = nil, layers: [RegimeLayer]) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.layers = layers
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, title, description, layers
         case countrySets = "country_sets"

@@ -118,6 +118,11 @@ public enum MergeMode: String, Codable, Sendable {
 public struct ClassificationBlock: Codable, Sendable, Hashable {
     public var mode: MergeMode
     public var prongs: [ClassificationProng]
+
+    public init(mode: MergeMode, prongs: [ClassificationProng]) {
+        self.mode = mode
+        self.prongs = prongs
+    }
 }
 
 /// One paragraph of an ECCN as thresholds on an item's figures.
@@ -150,6 +155,26 @@ public struct ClassificationProng: Codable, Sendable, Hashable {
     public var nonDatacenterNote: String?
     /// The product's reading where the text is unclear; emitted as a warning when it decides.
     public var assumption: String?
+
+    public init(id: String, eccn: String, appliesTo: Applicability, kinds: [String]?, tpp: ThresholdRange?,
+                performanceDensity: ThresholdRange?, interconnectBandwidth: ThresholdRange?, dramBandwidth: ThresholdRange?,
+                memoryBandwidthDensity: ThresholdRange?, citation: String, source: String, confidence: Confidence,
+                nonDatacenterNote: String?, assumption: String?) {
+        self.id = id
+        self.eccn = eccn
+        self.appliesTo = appliesTo
+        self.kinds = kinds
+        self.tpp = tpp
+        self.performanceDensity = performanceDensity
+        self.interconnectBandwidth = interconnectBandwidth
+        self.dramBandwidth = dramBandwidth
+        self.memoryBandwidthDensity = memoryBandwidthDensity
+        self.citation = citation
+        self.source = source
+        self.confidence = confidence
+        self.nonDatacenterNote = nonDatacenterNote
+        self.assumption = assumption
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, eccn

@@ -73,11 +73,15 @@ public struct ItemTable: Sendable {
     /// For each item, the catalog item it was derived from (itself for catalog items), so that rules
     /// naming a catalog item also catch rows that give its figures.
     public private(set) var catalogItem: [Int]
+    /// TPP of one unit of each item (nil: unknown), kept apart from the specs so that reading it
+    /// copies no names.
+    public private(set) var tppPerUnit: [TPP?]
     private var customIndex: [ChipSpec: Int] = [:]
 
     public init(catalog: ChipCatalog) {
         self.specs = catalog.chips
         self.catalogItem = Array(catalog.chips.indices)
+        self.tppPerUnit = catalog.chips.map(\.tpp)
     }
 
     /// The index of an uncatalogued item (or a catalog item with figures from the input), adding it if new.
@@ -85,6 +89,7 @@ public struct ItemTable: Sendable {
         if let index = customIndex[spec] { return index }
         let index = specs.count
         specs.append(spec)
+        tppPerUnit.append(spec.tpp)
         catalogItem.append(catalogIndex ?? index)
         customIndex[spec] = index
         return index

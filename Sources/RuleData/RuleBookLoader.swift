@@ -53,8 +53,15 @@ public enum RuleBookLoader {
     }
 
     /// Layers, regimes, chips and units, without countries and Country Groups: enough for
-    /// ``RuleBook/classify(_:regime:on:)`` and quicker to start (`classify chip`).
+    /// ``RuleBook/classify(_:regime:on:)`` and quicker to start (`classify chip`). Uses the derived
+    /// ``ClassificationSnapshot`` when it was made from the bundled files as they are, else the YAML.
     public static func loadForClassification() throws -> RuleBook {
+        if let book = ClassificationSnapshot.load() { return book }
+        return try loadClassificationYAML()
+    }
+
+    /// ``loadForClassification()`` from the YAML and CSV themselves.
+    public static func loadClassificationYAML() throws -> RuleBook {
         try load(strict: false, countries: false)
     }
 

@@ -1,5 +1,6 @@
 import ComputeMetrics
 import DiffusionRules
+import Foundation
 import TabularIO
 
 /// Output formats of `screen` and `classify` (formats.md): `table` for people, `jsonl` for
@@ -8,7 +9,9 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, jsonl, csv
 }
 
-/// Receives determinations in input order and writes them in one format.
+/// Receives determinations in text form, in input order, and writes them in one format (committed
+/// runs replayed from the ledger; small runs). Streaming runs format compact decisions directly
+/// (``ScreeningRun``); both give the same bytes.
 public protocol DeterminationWriter {
     func write(_ determination: Determination)
     /// Ends the output (closing brackets, the table itself).
@@ -31,10 +34,10 @@ public final class JSONLinesWriter: DeterminationWriter {
     var json = JSONText()
     public init(sink: ByteSink) { self.sink = sink }
     public func write(_ determination: Determination) {
-        json.bytes.removeAll(keepingCapacity: true)
+        json.removeAll()
         json.determination(determination)
-        json.bytes.append(UInt8(ascii: "\n"))
-        sink.write(bytes: json.bytes)
+        json.byte(UInt8(ascii: "\n"))
+        sink.write(json.out.buffer)
     }
     public func finish() { sink.flush() }
 }
@@ -46,11 +49,11 @@ public final class JSONArrayWriter: DeterminationWriter {
     var first = true
     public init(sink: ByteSink) { self.sink = sink }
     public func write(_ determination: Determination) {
-        json.bytes.removeAll(keepingCapacity: true)
+        json.removeAll()
         json.raw(first ? "[\n" : ",\n")
         first = false
         json.determination(determination)
-        sink.write(bytes: json.bytes)
+        sink.write(json.out.buffer)
     }
     public func finish() {
         sink.write(first ? "[]\n" : "\n]\n")
@@ -73,8 +76,13 @@ public final class CSVDeterminationWriter: DeterminationWriter {
     }
 
     public func write(_ d: Determination) {
-        sink.write(Self.fields(d).map(csvField).joined(separator: ",") + "\n")
+        sink.write(Self.line(d))
         sink.endRecord()
+    }
+
+    /// One CSV line (with its newline).
+    static func line(_ d: Determination) -> String {
+        fields(d).map(csvField).joined(separator: ",") + "\n"
     }
 
     static func fields(_ d: Determination) -> [String] {
@@ -114,5 +122,93 @@ public final class TableDeterminationWriter: DeterminationWriter {
     public func finish() {
         sink.write(table.render())
         sink.flush()
+    }
+}
+
+/// Formats batches of screened rows as `jsonl`, `json` or `csv` bytes, or as determinations in text
+/// form for a table. Keeps scratch space and JSON caches: one per thread.
+final class BatchFormatter {
+    let format: OutputFormat
+    private let buffers: BufferPool
+    private var text = DeterminationText()
+    private var constants = JSONConstants()
+
+    init(format: OutputFormat, buffers: BufferPool) {
+        self.format = format
+        self.buffers = buffers
+    }
+
+    /// The output of one batch; `opensOutput` when it is the first batch (JSON arrays open with it).
+    func output(_ batch: ScreenedBatch, opensOutput: Bool) -> FormattedBatch {
+        if format == .table {
+            return .determinations(batch.transactions.indices.map { batch.determination($0) })
+        }
+        var json = JSONText(buffer: buffers.take())
+        for i in batch.transactions.indices {
+            switch format {
+            case .jsonl:
+                json.determination(batch.transactions[i], batch.decisions[i], tables: batch.tables, text: &text,
+                                   constants: &constants, annotations: batch.annotations[i])
+                json.byte(UInt8(ascii: "\n"))
+            case .json:
+                json.raw(opensOutput && i == 0 ? "[\n" : ",\n")
+                json.determination(batch.transactions[i], batch.decisions[i], tables: batch.tables, text: &text,
+                                   constants: &constants, annotations: batch.annotations[i])
+            default:
+                json.raw(CSVDeterminationWriter.line(batch.determination(i)))
+            }
+        }
+        return .bytes(json.out)
+    }
+}
+
+/// A batch's output: bytes to write (the buffer goes back to its pool once written), or
+/// determinations for a table.
+enum FormattedBatch {
+    case bytes(OutputBuffer)
+    case determinations([Determination])
+}
+
+/// Output buffers that cycle between the formatting threads and the writer, so that a batch's
+/// megabytes are allocated once per run, not once per batch.
+final class BufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [OutputBuffer] = []
+
+    func take() -> OutputBuffer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let buffer = idle.popLast() {
+            buffer.removeAll()
+            return buffer
+        }
+        return OutputBuffer(capacity: 1 << 20)
+    }
+
+    func give(_ buffer: OutputBuffer) {
+        lock.lock()
+        idle.append(buffer)
+        lock.unlock()
+    }
+}
+
+/// Formatters for concurrent batches: each batch borrows one.
+final class FormatterPool<Formatter>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [Formatter] = []
+    private let make: () -> Formatter
+
+    init(_ make: @escaping () -> Formatter) { self.make = make }
+
+    func with<T>(_ body: (Formatter) throws -> T) rethrows -> T {
+        lock.lock()
+        let formatter = idle.popLast() ?? make()
+        lock.unlock()
+        defer {
+            lock.lock()
+            idle.append(formatter)
+            lock.unlock()
+        }
+        return try body(formatter)
     }
 }

@@ -1,3 +1,4 @@
+import ByteInterning
 import ComputeMetrics
 import DiffusionRules
 import Foundation
@@ -68,19 +69,36 @@ struct RowParser {
     let table: CSVTable
     let book: RuleBook
     var items: ItemTable
-    var parties = PartyTable()
+    var parties: PartyTable
     let columns: Columns
-    private var itemCache: [String: Int] = [:]
+    /// Catalog index by item name as typed (rows without figures).
+    private(set) var itemCache: [String: Int]
+    /// Names as read (trimmed bytes) to their party, and item names of rows without figures to their
+    /// item and label: the hot path interns from bytes and builds no `String` for a known name.
+    private var partyNames = ByteInterner(capacity: 1024)
+    private var partyOfName: [Int32] = []
+    private var itemNames = ByteInterner(capacity: 64)
+    private var itemOfName: [(item: Int32, label: Int32)] = []
 
     struct Columns {
         var id, date, quantity, destination, consignee, hq: Int
         var item, tpp, dieArea, datacenter, parent, exporterCountry, interconnect, dram, veu, endUse: Int?
     }
 
-    init(table: CSVTable, book: RuleBook) {
+    /// A parser for `table`; a later part of a file read apart continues with the tables of the
+    /// parser that read the part before (same ids for the same names).
+    init(table: CSVTable, book: RuleBook, continuing previous: RowParser? = nil) {
         self.table = table
         self.book = book
-        self.items = ItemTable(catalog: book.catalog)
+        self.items = previous?.items ?? ItemTable(catalog: book.catalog)
+        self.parties = previous?.parties ?? PartyTable()
+        self.itemCache = previous?.itemCache ?? [:]
+        if let previous {
+            partyNames = previous.partyNames
+            partyOfName = previous.partyOfName
+            itemNames = previous.itemNames
+            itemOfName = previous.itemOfName
+        }
         self.columns = Columns(
             id: table.column("id")!, date: table.column("date")!, quantity: table.column("quantity")!,
             destination: table.column("destination")!, consignee: table.column("consignee")!,
@@ -91,14 +109,82 @@ struct RowParser {
             veu: table.column("veu"), endUse: table.column("end_use"))
     }
 
+    /// How far the tables went: a parser that continued from another adds after these.
+    struct Counts {
+        var parties: Int, items: Int, labels: Int, itemNames: Int
+    }
+
+    var counts: Counts {
+        Counts(parties: parties.names.count, items: items.specs.count, labels: items.labels.count, itemNames: itemOfName.count)
+    }
+
+    /// Adds what `other` interned after `base` (it continued from a parser with those counts), in
+    /// its order: parties, items, labels, and the name caches. Parsing runs of a file on several
+    /// threads and absorbing them in file order gives the tables one parser would have built.
+    mutating func absorb(_ other: RowParser, since base: Counts) {
+        for name in other.parties.names[base.parties...] {
+            let party = parties.intern(name)
+            var bytes = name
+            bytes.withUTF8 { if Int(partyNames.intern($0)) == partyOfName.count { partyOfName.append(party) } }
+        }
+        let catalogCount = book.catalog.chips.count
+        for i in base.items..<other.items.specs.count {
+            let from = other.items.catalogItem[i]
+            _ = items.intern(custom: other.items.specs[i], derivedFrom: from < catalogCount ? from : nil)
+        }
+        for label in other.items.labels[base.labels...] { _ = items.intern(label: label) }
+        for id in base.itemNames..<other.itemOfName.count {
+            var name = other.itemNames.name(Int32(id))
+            let entry = other.itemOfName[id]
+            let mapped = entry.item < 0 ? (Int32(-1), Int32(-1)) : (entry.item, items.intern(label: name))
+            name.withUTF8 { if Int(itemNames.intern($0)) == itemOfName.count { itemOfName.append(mapped) } }
+        }
+    }
+
     private func fail(_ record: CSVRecord, _ column: Int, _ message: String) -> CSVInputError {
         table.error(record, column: column, message: message)
     }
 
     private func nonEmpty(_ record: CSVRecord, _ column: Int) throws(CSVInputError) -> String {
-        let text = record.string(at: column).trimmingASCIIWhitespace()
+        let text = record.withBytes(at: column) { String(decoding: RowParser.trimmed($0), as: UTF8.self) }
         if text.isEmpty { throw fail(record, column, "is empty; a value is required") }
         return text
+    }
+
+    /// A field's bytes without leading and trailing spaces and tabs (as ``String/trimmingASCIIWhitespace()``).
+    @inline(__always) static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// The party named by a cell (trimmed), interned from its bytes; nil when the trimmed name is
+    /// empty and `required`.
+    private mutating func party(_ record: CSVRecord, _ column: Int, required: Bool) -> Int32? {
+        record.withBytes(at: column) { raw -> Int32? in
+            let bytes = RowParser.trimmed(raw)
+            if required && bytes.isEmpty { return nil }
+            let id = Int(partyNames.intern(bytes))
+            if id < partyOfName.count { return partyOfName[id] }
+            let party = parties.intern(String(decoding: bytes, as: UTF8.self))
+            partyOfName.append(party)
+            return party
+        }
+    }
+
+    /// Whether a cell's trimmed bytes equal `text` ignoring ASCII case (`text` in the case to compare).
+    @inline(__always) static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString, upper: Bool) -> Bool {
+        guard bytes.count == text.utf8CodeUnitCount else { return false }
+        return text.withUTF8Buffer { expected in
+            for i in 0..<bytes.count {
+                var b = bytes[i]
+                if upper, b >= 0x61, b <= 0x7A { b -= 0x20 }
+                if !upper, b >= 0x41, b <= 0x5A { b += 0x20 }
+                if b != expected[i] { return false }
+            }
+            return true
+        }
     }
 
     /// A known upper-case ISO code, read from the cell's bytes without building a string.
@@ -165,8 +251,14 @@ struct RowParser {
         let date = try date(record, columns.date)
         let quantity = try quantity(record, columns.quantity)
 
-        let (item, label) = try resolveItem(record)
-        guard let perUnit = items[item].tpp else {
+        let item: Int, labelID: Int32
+        if let fast = fastItem(record) {
+            (item, labelID) = fast
+        } else {
+            let (resolved, label) = try resolveItem(record)
+            (item, labelID) = (resolved, items.intern(label: label))
+        }
+        guard let perUnit = items.tppPerUnit[item] else {
             throw fail(record, columns.item ?? columns.id,
                        "has no published TPP in the catalog; give the tpp column (and die_area_mm2, datacenter) for this row")
         }
@@ -175,12 +267,13 @@ struct RowParser {
         }
 
         let destination = try country(record, columns.destination)
-        let consigneeName = try nonEmpty(record, columns.consignee)
+        guard let consignee = party(record, columns.consignee, required: true) else {
+            throw fail(record, columns.consignee, "is empty; a value is required")
+        }
         let hq = try country(record, columns.hq)
-        let consignee = parties.intern(consigneeName)
         var parent = consignee
         if let column = columns.parent, !record.isEmpty(at: column) {
-            parent = parties.intern(record.string(at: column).trimmingASCIIWhitespace())
+            parent = party(record, column, required: false)!
         }
         var exporter = CountryCode.unitedStates
         if let column = columns.exporterCountry, !record.isEmpty(at: column) {
@@ -188,22 +281,56 @@ struct RowParser {
         }
         var veu = VEUStatus.none
         if let column = columns.veu {
-            let text = record.string(at: column).trimmingASCIIWhitespace().uppercased()
-            guard let status = VEUStatus(code: text) else { throw fail(record, column, "must be empty, UVEU or NVEU") }
+            // Case-insensitive: empty, UVEU or NVEU.
+            guard let status = record.withBytes(at: column, { raw -> VEUStatus? in
+                let bytes = RowParser.trimmed(raw)
+                if bytes.isEmpty { return VEUStatus.none }
+                if RowParser.equalsIgnoringCase(bytes, "UVEU", upper: true) { return .universal }
+                if RowParser.equalsIgnoringCase(bytes, "NVEU", upper: true) { return .national }
+                return nil
+            }) else { throw fail(record, column, "must be empty, UVEU or NVEU") }
             veu = status
         }
         var endUse = EndUse.unspecified
         if let column = columns.endUse {
-            let text = record.string(at: column).trimmingASCIIWhitespace().lowercased()
-            guard let use = EndUse(code: text) else {
-                throw fail(record, column, "must be empty, frontier-training, military or wmd")
-            }
+            guard let use = record.withBytes(at: column, { raw -> EndUse? in
+                let bytes = RowParser.trimmed(raw)
+                if bytes.isEmpty { return .unspecified }
+                if RowParser.equalsIgnoringCase(bytes, "frontier-training", upper: false) { return .frontierTraining }
+                if RowParser.equalsIgnoringCase(bytes, "military", upper: false) { return .military }
+                if RowParser.equalsIgnoringCase(bytes, "wmd", upper: false) { return .wmd }
+                return nil
+            }) else { throw fail(record, column, "must be empty, frontier-training, military or wmd") }
             endUse = use
         }
         return Transaction(id: id, line: Int32(clamping: record.line), date: date, item: Int32(item),
-                           itemLabel: items.intern(label: label), quantity: quantity,
+                           itemLabel: labelID, quantity: quantity,
                            destination: destination, consignee: consignee, consigneeHQ: hq, ultimateParent: parent,
                            exporterCountry: exporter, veu: veu, endUse: endUse)
+    }
+
+    /// A row that names an item seen before and gives no figures: its item and label from the name's
+    /// bytes; nil otherwise (``resolveItem(_:)`` decides, with its checks and messages).
+    private mutating func fastItem(_ record: CSVRecord) -> (Int, Int32)? {
+        guard let column = columns.item else { return nil }
+        for figure in [columns.tpp, columns.dieArea, columns.interconnect, columns.dram, columns.datacenter] {
+            if let figure, !record.isEmpty(at: figure) { return nil }
+        }
+        return record.withBytes(at: column) { raw -> (Int, Int32)? in
+            let bytes = RowParser.trimmed(raw)
+            guard !bytes.isEmpty else { return nil }
+            let id = Int(itemNames.intern(bytes))
+            if id < itemOfName.count { return itemOfName[id].item < 0 ? nil : (Int(itemOfName[id].item), itemOfName[id].label) }
+            // First time: resolve as typed; only a catalog item without figures is remembered.
+            let name = String(decoding: bytes, as: UTF8.self)
+            guard let index = book.catalog.index(of: name) else {
+                itemOfName.append((-1, -1))
+                return nil
+            }
+            itemCache[name] = index
+            itemOfName.append((Int32(index), items.intern(label: name)))
+            return (index, itemOfName[id].label)
+        }
     }
 
     /// The item index and the label to print: a catalog item, possibly with figures given on the row,

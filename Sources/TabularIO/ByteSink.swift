@@ -40,10 +40,19 @@ public final class ByteSink {
 
     /// Appends a whole record's bytes and flushes when 64 KiB have accumulated.
     public func write(bytes: [UInt8]) {
-        if file == nil && bytes.count >= 1 << 16 {
-            // A memory sink keeps large blocks as they come (one copy, not two).
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Appends bytes and flushes when 64 KiB have accumulated; a block of 64 KiB or more goes
+    /// straight to the file (no copy through the buffer), or, in a memory sink, straight to ``captured``.
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.count >= 1 << 16 {
             flush()
-            captured.append(contentsOf: bytes)
+            if let file {
+                _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
+            } else {
+                captured.append(contentsOf: bytes)
+            }
             return
         }
         buffer.append(contentsOf: bytes)

@@ -30,6 +30,8 @@ public final class CSVRecordReader {
     private var chunk: [UInt8]
     private var chunkCount = 0
     private var position = 0
+    /// File offset of `chunk[0]`.
+    private var chunkBase = 0
     private var atEOF = false
     private var physicalLine = 1
     private var startedFile = false
@@ -57,6 +59,30 @@ public final class CSVRecordReader {
         self.atEOF = true
     }
 
+    /// Reads a part of a file already in memory that starts at a record boundary: `firstLine` is
+    /// the physical line of its first byte, `afterCarriageReturn` whether the byte before it was a
+    /// `\r` that ended a record (a `\n` right after it belongs to that line end). Positions come
+    /// from ``consumed``, ``nextLine`` and ``afterCarriageReturn`` of a reader of the whole file.
+    public init(bytes: [UInt8], displayName: String, firstLine: Int, afterCarriageReturn: Bool) {
+        self.displayName = displayName
+        self.file = nil
+        self.chunk = bytes
+        self.chunkCount = bytes.count
+        self.atEOF = true
+        self.physicalLine = firstLine
+        self.pendingCR = afterCarriageReturn
+        self.startedFile = true
+    }
+
+    /// Bytes of the input consumed so far: the offset just after the last record returned.
+    public var consumed: Int { chunkBase + position }
+
+    /// The physical line where the next record starts (unless empty lines come first).
+    public var nextLine: Int { physicalLine }
+
+    /// Whether the last record ended with a `\r` whose possible `\n` has not been read yet.
+    public var afterCarriageReturn: Bool { pendingCR }
+
     deinit {
         if let file { fclose(file) }
     }
@@ -67,6 +93,7 @@ public final class CSVRecordReader {
             return
         }
         let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        chunkBase += chunkCount
         chunkCount = count
         position = 0
         if count == 0 { atEOF = true }

@@ -47,6 +47,13 @@ public final class CSVTable {
         self.indexByName = index
     }
 
+    /// Continues a file whose header was checked before (a later part of it, read apart).
+    public init(reader: CSVRecordReader, header: [String]) {
+        self.reader = reader
+        self.header = header
+        self.indexByName = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Index of a column, or nil when the file does not have it.
     public func column(_ name: String) -> Int? { indexByName[name] }
 

@@ -10,6 +10,12 @@ public enum JSONEscaping {
     /// Appends `value` as a JSON string literal (quotes included) to `bytes`.
     public static func append(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        appendContents(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `value` escaped for the inside of a JSON string literal (no quotes).
+    public static func appendContents(_ value: String, to bytes: inout [UInt8]) {
         var value = value
         value.withUTF8 { utf8 in
             var clean = true
@@ -39,7 +45,6 @@ public enum JSONEscaping {
                 }
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// The bytes of a JSON string's content `bytes[start..<end]` (between its quotes) with its

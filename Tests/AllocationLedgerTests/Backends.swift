@@ -52,6 +52,19 @@ enum Backend: String, CustomStringConvertible, Sendable {
     }
 }
 
+extension Backend {
+    /// The first column of each row of a query on the ledger's database, as text.
+    func strings(_ location: String, _ sql: String) throws -> [String] {
+        switch self {
+        case .sqlite:
+            let queue = try DatabaseQueue(path: location)
+            return try queue.read { db in try String.fetchAll(db, sql: sql) }
+        case .postgres:
+            return try PostgresAdmin.strings(url: location, sql)
+        }
+    }
+}
+
 let testRun = RunInfo(fileSHA256: String(repeating: "a", count: 64), fileName: "deals.csv", regime: "ai-diffusion-2025",
                       recordedAt: "2026-11-29T00:00:00Z", rulePackSHA256: String(repeating: "b", count: 64))
 

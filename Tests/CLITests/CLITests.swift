@@ -19,15 +19,18 @@ struct Result {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Standard output exactly as written.
+    var stdoutBytes: [UInt8] = []
 }
 
-func run(_ arguments: [String], ledger: String? = nil) throws -> Result {
+func run(_ arguments: [String], ledger: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
     var environment = ProcessInfo.processInfo.environment
     environment["AI_DIFFUSION_LEDGER"] = ledger ?? FileManager.default.temporaryDirectory.appendingPathComponent("none-\(UUID()).sqlite").path
+    for (key, value) in extra { environment[key] = value }
     process.environment = environment
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
@@ -37,7 +40,7 @@ func run(_ arguments: [String], ledger: String? = nil) throws -> Result {
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                  stderr: String(decoding: stderr, as: UTF8.self))
+                  stderr: String(decoding: stderr, as: UTF8.self), stdoutBytes: Array(stdout))
 }
 
 func temporaryFile(_ name: String, _ contents: String) throws -> String {

@@ -1,3 +1,4 @@
+import ByteInterning
 @testable import ChannelInputs
 import CloudMonitoring
 import DiffusionRules

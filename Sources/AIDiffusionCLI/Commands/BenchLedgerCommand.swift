@@ -13,10 +13,12 @@ struct BenchLedgerCommand: ParsableCommand {
         commandName: "ledger",
         abstract: "Ledger speed: committed debits/s on SQLite and PostgreSQL, and pgbench simple-update on the same server.",
         discussion: """
-        Targets (issue 4): SQLite >= 20,000 committed debits/s batched; PostgreSQL >= 0.5 of pgbench's \
-        simple-update TPS with the same number of clients. Each debit is an idempotent, all-or-none request \
-        with its own hash-chained event, checked against its cap's limit. Throwaway databases are created \
-        on the server of --postgres (or $AI_DIFFUSION_BENCH_POSTGRES_URL) and dropped afterwards.
+        Targets: SQLite >= 20,000 committed debits/s batched (issue 4); PostgreSQL >= 0.5 of pgbench's \
+        simple-update TPS with the same number of clients, for single-debit transactions (one round trip \
+        each: issue 11) and batched ones. SQLite single-debit commits are reported. Each debit is an \
+        idempotent, all-or-none request with its own hash-chained event, checked against its cap's limit. \
+        Throwaway databases are created on the server of --postgres (or $AI_DIFFUSION_BENCH_POSTGRES_URL) \
+        and dropped afterwards. scripts/bench-peers.sh starts a throwaway server and runs this.
         """)
     @Option(name: .long, help: "Debits per measurement.") var debits: Int = 200_000
     @Option(name: .long, help: "Requests per transaction in the batched measurements.") var batch: Int = 1000

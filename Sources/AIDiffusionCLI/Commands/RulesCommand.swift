@@ -10,7 +10,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Rule layers, regimes, tiers, and what changes between regimes or dates.",
-        subcommands: [RulesListCommand.self, RulesShowCommand.self, RulesTiersCommand.self, RulesDiffCommand.self]
+        subcommands: [RulesListCommand.self, RulesShowCommand.self, RulesTiersCommand.self, RulesDiffCommand.self, RulesSnapshotCommand.self]
     )
 }
 
@@ -145,5 +145,18 @@ struct RulesDiffCommand: ParsableCommand {
             sink.write(table.render())
         }
         sink.flush()
+    }
+}
+
+/// `rules snapshot`: prints the derived classification snapshot made from the bundled YAML (see
+/// ``ClassificationSnapshot``); scripts/regenerate-snapshot.sh writes it into the bundle.
+struct RulesSnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Print the classification snapshot derived from the bundled rule data (for scripts/regenerate-snapshot.sh).",
+        shouldDisplay: false)
+
+    func run() throws {
+        print(ClassificationSnapshot.render(try RuleBookLoader.loadClassificationYAML()), terminator: "")
     }
 }

@@ -65,25 +65,14 @@ struct ScreenCommand: ParsableCommand {
 
     private func runDry(_ service: ComplianceService, _ input: ScreeningInput, regime: CompiledRegime, format: OutputFormat) throws {
         let sink = ByteSink.standardOutput()
-        // Tables are for people (small files); other formats are formatted on other threads.
-        let writer: DeterminationWriter = format == .table
-            ? makeDeterminationWriter(format, sink: sink)
-            : ParallelOutput(format: format, sink: sink)
-        var summary = ScreeningSummary(regimes: [regime.id])
-        try service.screen(input, regime: regime) { result in
-            writer.write(result.determination)
-            summary.add([result.determination])
-        }
-        writer.finish()
+        let summary = try service.screen(input, regime: regime, format: format, sink: sink)
         if format == .table { sink.write("\n" + summary.render()); sink.flush() }
     }
 
     private func runComparison(_ service: ComplianceService, _ input: ScreeningInput, _ a: CompiledRegime, _ b: CompiledRegime,
                                format: OutputFormat) throws {
         let sink = ByteSink.standardOutput()
-        let writer = ComparisonWriter(format: format, sink: sink, regimes: (a.id, b.id))
-        let summary = try service.compare(input, a, b) { writer.write($0, $1) }
-        writer.finish()
+        let summary = try service.compare(input, a, b, format: format, sink: sink)
         if format == .table {
             sink.write("\n" + summary.render())
             sink.flush()
@@ -113,9 +102,8 @@ struct ScreenCommand: ParsableCommand {
             }
         }
         writer.finish()
-        let holds = result.holds.isEmpty ? "" : "; \(result.holds.count) rows need a licence and are held for review (`ai-diffusion holds list`)"
         if let sequences = result.sequences {
-            printError("committed run \(result.runID): \(result.json.count) rows recorded as ledger events \(sequences.lowerBound)-\(sequences.upperBound) in \(service.ledgerLocation), each with a signed receipt\(holds)")
+            printError("committed run \(result.runID): \(result.json.count) rows recorded as ledger events \(sequences.lowerBound)-\(sequences.upperBound) in \(service.ledgerLocation), each with a signed receipt")
         } else {
             var note = "already committed as run \(result.runID): returning the stored results; nothing debited"
             if result.regime != regime.id { note += " (stored under regime \(result.regime), not \(regime.id))" }

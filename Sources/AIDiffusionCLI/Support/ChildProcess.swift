@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// Runs this executable again as a child with standard output to /dev/null, for benchmarks that
-/// measure a whole command: returns wall seconds and the peak resident memory (KiB) of the largest
-/// child waited for so far (`getrusage(RUSAGE_CHILDREN)`). Throws ``InputError`` if the child fails.
+/// measure a whole command: returns wall seconds and that child's peak resident memory (KiB, from
+/// `wait4`). Throws ``InputError`` if the child fails.
 ///
 /// Uses `posix_spawn` directly: Foundation's `Process` adds milliseconds of its own set-up per launch,
 /// which would be counted as the child's start-up. A child's peak memory includes what it shared
@@ -22,13 +22,12 @@ func timeChildProcess(_ executable: String, _ arguments: [String]) throws -> (se
     let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
     guard spawned == 0 else { throw InputError("cannot start \(executable): error \(spawned)") }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let exited = (status & 0x7F) == 0, code = (status >> 8) & 0xFF
     guard exited && code == 0 else {
         throw InputError("benchmark child `\(arguments.joined(separator: " "))` failed with status \(status)")
     }
-    var usage = rusage()
-    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
     return (seconds, Int(usage.ru_maxrss))
 }
