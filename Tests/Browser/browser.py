@@ -147,6 +147,26 @@ class Checker:
         return 0
 
 
+def start(screenshots):
+    """A Checker on a fresh browser, or None after printing why chromium could not start."""
+    try:
+        return Checker(make_driver(), screenshots)
+    except Failure as error:
+        print(f"FAIL {error}", file=sys.stderr)
+        return None
+
+
+def plain(number):
+    """A number as the CLI prints TPP: no exponent, no trailing .0."""
+    return str(int(number)) if float(number) == int(number) else repr(float(number))
+
+
+def table_pairs(driver, selector):
+    """{row header: cell} of a two-column table (the memo's facts and receipt)."""
+    return {tr.find_element(By.TAG_NAME, "th").text: tr.find_element(By.TAG_NAME, "td").text
+            for tr in driver.find_elements(By.CSS_SELECTOR, selector)}
+
+
 def no_alert(driver):
     try:
         driver.switch_to.alert

@@ -30,7 +30,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Checker, Failure, make_driver, text  # noqa: E402
+from browser import plain, start, table_pairs, text  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -56,10 +56,6 @@ def api(base, method, path, token=None, body=None):
         return status, json.loads(raw)
     except ValueError:
         return status, raw.decode(errors="replace")
-
-
-def plain(number):
-    return str(int(number)) if float(number) == int(number) else repr(float(number))
 
 
 def sign_in(c, base, token, name):
@@ -91,13 +87,10 @@ def main():
     args = parser.parse_args()
     base = args.url.rstrip("/")
 
-    try:
-        driver = make_driver()
-    except Failure as error:
-        print(f"FAIL {error}", file=sys.stderr)
+    c = start(args.screenshots)
+    if c is None:
         return 1
-    c = Checker(driver, args.screenshots)
-    d = driver
+    d = c.driver
     try:
         with open(args.deals, newline="") as f:
             rows = [{k: v for k, v in row.items() if v != ""} for row in csv.DictReader(f)]
@@ -178,8 +171,7 @@ def main():
         c.load(hold_url, "Hold")
         memo_url = d.find_element(By.CSS_SELECTOR, ".page-head a[href*='/memo/']").get_attribute("href")
         c.load(memo_url, "Determination memo")
-        facts = {tr.find_element(By.TAG_NAME, "th").text: tr.find_element(By.TAG_NAME, "td").text
-                 for tr in d.find_elements(By.CSS_SELECTOR, "table.facts:not(.receipt) tr")}
+        facts = table_pairs(d, "table.facts:not(.receipt) tr")
         c.expect(facts.get("TPP total") == plain(shipped), f"memo TPP total {facts.get('TPP total')} == {plain(shipped)}")
         c.expect(facts.get("ECCN") == target["eccn"], "memo ECCN")
         c.expect(text(d, "[data-testid=signature]") == "valid", "the receipt's signature verifies")
@@ -201,7 +193,7 @@ def main():
         status, _ = api(base, "POST", f"/v1/holds/{hold_id}/decision", args.screener_token, {"action": "reject", "note": "not mine to decide"})
         c.expect(status == 403, f"a screener deciding a hold gets 403, got {status}")
     finally:
-        driver.quit()
+        d.quit()
     return c.finish("issue 9 browser flow")
 
 

@@ -21,7 +21,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Checker, Failure, make_driver, text  # noqa: E402
+from browser import plain, start, table_pairs, text  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -44,11 +44,6 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def expected_rows():
     with open(EXPECTED) as f:
         return {row["id"]: row for row in map(json.loads, f)}
-
-
-def plain(number):
-    """A number as the CLI prints TPP: no exponent, no trailing .0."""
-    return str(int(number)) if float(number) == int(number) else repr(float(number))
 
 
 def holds_page(c, base, expected):
@@ -102,6 +97,7 @@ def hold_pages(c, base, expected):
     c.shot("hold-released")
 
     c.load(base + "/holds/3/", "Hold 3")
+    c.shot("hold-detail")  # the page as it opens: docs/dashboard.png
     form = d.find_element(By.ID, "release-form")
     number = form.find_element(By.NAME, "licence_number")
     issued = form.find_element(By.NAME, "licence_issued")
@@ -140,8 +136,7 @@ def memo_pages(c, base, expected):
     memo_links = {a.text: a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#holds-table tbody td:nth-child(3) a")}
     p05 = expected["P05"]
     c.load(memo_links["P05"], "Determination memo P05")
-    facts = {tr.find_element(By.TAG_NAME, "th").text: tr.find_element(By.TAG_NAME, "td").text
-             for tr in d.find_elements(By.CSS_SELECTOR, "table.facts:not(.receipt) tr")}
+    facts = table_pairs(d, "table.facts:not(.receipt) tr")
     c.expect(facts.get("ECCN") == p05["eccn"], f"ECCN {facts.get('ECCN')}")
     c.expect(facts.get("TPP total") == plain(p05["tpp_total"]), f"TPP total {facts.get('TPP total')}")
     c.expect(facts.get("Destination") == "IN India", f"destination {facts.get('Destination')}")
@@ -155,8 +150,7 @@ def memo_pages(c, base, expected):
     debits = [tr.text for tr in d.find_elements(By.CSS_SELECTOR, "table.data tbody tr")]
     c.expect(any(x["cap"] in t and plain(x["tpp"]) in t for x in p05["debits"] for t in debits), f"debits {debits}")
     c.expect(text(d, "[data-testid=signature]") == "valid", "receipt signature valid")
-    receipt = {tr.find_element(By.TAG_NAME, "th").text: tr.find_element(By.TAG_NAME, "td").text
-               for tr in d.find_elements(By.CSS_SELECTOR, "table.receipt tr")}
+    receipt = table_pairs(d, "table.receipt tr")
     c.expect(len(receipt.get("Event hash (SHA-256)", "")) == 64, "event hash is 64 hex digits")
     c.expect(len(receipt.get("Ledger public key (Ed25519)", "")) == 64, "public key is 64 hex digits")
     c.expect(d.find_element(By.CSS_SELECTOR, "[data-print]").is_displayed(), "the print button shows when scripts run")
@@ -254,12 +248,10 @@ def main():
     parser.add_argument("--screenshots", required=True, help="directory for screenshots")
     args = parser.parse_args()
     server, base = serve(args.root)
-    try:
-        driver = make_driver()
-    except Failure as error:
-        print(f"FAIL {error}", file=sys.stderr)
+    c = start(args.screenshots)
+    if c is None:
+        server.shutdown()
         return 1
-    c = Checker(driver, args.screenshots)
     try:
         expected = expected_rows()
         holds_page(c, base, expected)
@@ -271,7 +263,7 @@ def main():
         simulator_page(c, base)
         other_pages(c, base)
     finally:
-        driver.quit()
+        c.driver.quit()
         server.shutdown()
     return c.finish("dashboard pages in chromium")
 
