@@ -71,7 +71,7 @@ struct PageRenderingTests {
         #expect(html.contains("released against D-2026-0417 by ana.officer, 2026-06-01T10:12:00Z"))
     }
 
-    @Test("hold page: decision forms for an officer on an open hold, none for others or once decided")
+    @Test("hold page: decision forms for an officer on an open or escalated hold, none for others or once decided")
     func decisionForms() {
         let page = HoldDetailPage(hold: Samples.hold(), memo: Samples.memo(), licences: [Samples.licence], canDecide: true)
         let html = renderer.render(page, chrome: Samples.chrome)
@@ -84,6 +84,11 @@ struct PageRenderingTests {
         var readOnly = page
         readOnly.canDecide = false
         #expect(!renderer.render(readOnly, chrome: Samples.chrome).contains("/decision\""))
+        var escalated = page
+        escalated.hold.status = .escalated
+        let senior = renderer.render(escalated, chrome: Samples.chrome)
+        #expect(senior.occurrences(of: "action=\"/holds/1/decision\"") == 2, "an escalated hold can be released or rejected")
+        #expect(!senior.contains("value=\"escalate\""))
         var decided = page
         decided.hold.status = .rejected
         #expect(!renderer.render(decided, chrome: Samples.chrome).contains("/decision\""))

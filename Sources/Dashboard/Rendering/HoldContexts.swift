@@ -98,6 +98,8 @@ struct HoldContext {
     var memo: MemoContext
     var canDecide: Bool
     var isDecidable: Bool
+    /// An escalated hold can be released or rejected, not escalated again.
+    var canEscalate: Bool
     var isFinal: Bool
     var readOnlyText: String
     var decisionPath: String
@@ -119,6 +121,7 @@ struct HoldContext {
         canDecide = page.canDecide
         let open = page.hold.status == .open || page.hold.status == .escalated
         isDecidable = page.canDecide && open
+        canEscalate = isDecidable && page.hold.status == .open
         isFinal = !open
         readOnlyText = open
             ? "Only an officer can decide this hold; you are signed in as \(chrome.user?.role.rawValue ?? "nobody")."
