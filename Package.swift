@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ModelWeights", targets: ["ModelWeights"]),
         .library(name: "CloudMonitoring", targets: ["CloudMonitoring"]),
         .library(name: "DiffusionModel", targets: ["DiffusionModel"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure core: TPP, performance density, H100-equivalents, the chip catalog type.
@@ -79,6 +81,24 @@ let package = Package(
         ),
         .executableTarget(name: "ai-diffusion", dependencies: ["AIDiffusionCLI"]),
 
+        // Web dashboard (issue 9): view models, Mustache templates, SVG charts, form decoding and CSRF
+        // tokens; returns HTML strings and knows no HTTP server (the server adapter wires the routes).
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "ComputeMetrics", "DiffusionRules", "TabularIO",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        // Renders every dashboard page from the public deals (screened and committed to a throwaway
+        // ledger) into a directory, for the browser test (Tests/Browser/pages.py).
+        .executableTarget(
+            name: "dashboard-samples",
+            dependencies: ["Dashboard", "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO"]
+        ),
+
         // Simulator (issue 3). Pure core: priors, policy timeline, engine, Monte Carlo, calibration.
         // Dynamic exclusivity checks on the simulator's scratch buffers cost ~25% of the hot loop.
         .target(name: "DiffusionModel", dependencies: ["SeededRandom"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
@@ -102,6 +122,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ComputeMetrics", "DiffusionRules"]),
         .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger", "SeededRandom"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO"]),
         .testTarget(

@@ -5,6 +5,11 @@
 # PostgreSQL), and stops the cluster on exit. This is the README's test command and what CI runs
 # (.ci/run).
 #
+# Then the dashboard's browser test: every page rendered by `dashboard-samples`, opened in headless
+# Debian chromium by Tests/Browser/pages.py (PyPI selenium); pages in .build/dashboard-pages,
+# screenshots in .build/dashboard-screenshots.
+# Chromium missing is a failure, not a skip: this script installs it.
+#
 # AI_DIFFUSION_TEST_POSTGRES_URL already set: use that server instead of starting one.
 # AI_DIFFUSION_SKIP_POSTGRES=1: run the SQLite side only.
 set -euo pipefail
@@ -13,6 +18,8 @@ cd "$(dirname "$0")/.."
 need() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
 missing=()
 need libsqlite3-dev
+need chromium
+need chromium-driver
 if [ -z "${AI_DIFFUSION_TEST_POSTGRES_URL:-}" ] && [ "${AI_DIFFUSION_SKIP_POSTGRES:-0}" != 1 ]; then
     need postgresql
     need postgresql-contrib
@@ -31,5 +38,15 @@ if [ -z "${AI_DIFFUSION_TEST_POSTGRES_URL:-}" ] && [ "${AI_DIFFUSION_SKIP_POSTGR
     echo "PostgreSQL for tests: $AI_DIFFUSION_TEST_POSTGRES_URL" >&2
 fi
 
+SELENIUM_VERSION=4.51.0
+if ! python3 -c "import selenium" 2>/dev/null; then
+    echo "installing selenium==$SELENIUM_VERSION from PyPI" >&2
+    python3 -m pip install -q "selenium==$SELENIUM_VERSION"
+fi
+
 swift build --build-tests
 swift test --skip-build --disable-xctest
+
+rm -rf .build/dashboard-pages .build/dashboard-screenshots
+.build/debug/dashboard-samples --out .build/dashboard-pages
+python3 Tests/Browser/pages.py --root .build/dashboard-pages --screenshots .build/dashboard-screenshots
