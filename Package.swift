@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ModelWeights", targets: ["ModelWeights"]),
         .library(name: "CloudMonitoring", targets: ["CloudMonitoring"]),
         .library(name: "DiffusionModel", targets: ["DiffusionModel"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -73,7 +74,7 @@ let package = Package(
             dependencies: [
                 "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
                 "ModelWeights", "CloudMonitoring", "ChannelInputs",
-                "DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML",
+                "DiffusionModel", "SimulationInputs", "SimulationReport", "Simulation", "RulePackLevers", "StrictYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,9 +89,19 @@ let package = Package(
             dependencies: ["DiffusionModel", "StrictYAML", "TabularIO"],
             resources: [.copy("Resources")]
         ),
+        // Rule packs as simulator levers: generated shipments screened by DiffusionRules.Screener
+        // (the one rule implementation) into granted shares per actor and quarter.
+        .target(
+            name: "RulePackLevers",
+            dependencies: ["DiffusionModel", "DiffusionRules", "ComputeMetrics", "RuleData", "StrictYAML"],
+            resources: [.copy("Resources")]
+        ),
         // Simulator outputs: CSV, JSON, SVG charts and the HTML report.
         .target(name: "SimulationReport", dependencies: ["DiffusionModel", "SimulationInputs"]),
-        .testTarget(name: "DiffusionModelTests", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML"]),
+        // The simulator's application layer: inputs + options -> results, files and charts (CLI and
+        // dashboard both call it).
+        .target(name: "Simulation", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "RulePackLevers"]),
+        .testTarget(name: "DiffusionModelTests", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "Simulation", "RulePackLevers", "StrictYAML"]),
 
         .testTarget(name: "ComputeMetricsTests", dependencies: ["ComputeMetrics", "RuleData"]),
         .testTarget(name: "DiffusionRulesTests", dependencies: ["DiffusionRules", "RuleData", "ComputeMetrics"]),
