@@ -135,14 +135,14 @@ extension DrawSimulator {
             if ps.hbmControls && t >= 2026 { packages = min(packages, hbmPackageCap * subFactor) }
             let dom = packages * ascend
             // Smuggling grows with hub imports (elasticity psi) and, in the projection, with the
-            // volume China is denied (chi), is cut by enforcement, and is capped at the unmet part of
-            // China's unconstrained demand (nobody smuggles what can be bought; at most
-            // `smuggling_max_unmet_share` of it). While the H800 was
+            // volume China is denied (chi); it is capped at a share of the unmet part of China's
+            // unconstrained demand (nobody smuggles what can be bought; at most
+            // `smuggling_max_unmet_share` of it), and enforcement cuts what would be smuggled. While the H800 was
             // legal (to Nov 2023) it ran at a fraction of that (CNAS: "thousands" of chips in 2023).
             let unmet = max(0, uncon - imp)
             let era = regime == .h800 ? h800Era : 1
             let denied = (q >= hindcast && unmet2024 > 0 && chi > 0) ? Foundation.pow(max(unmet, 1e-9) / unmet2024, chi) : 1
-            let smug = min(smugCap * unmet, smug2024 * era * Foundation.pow(max(hub, 1e-9) / hub2024, psi) * denied * (1 - enfEff))
+            let smug = min(smugCap * unmet, smug2024 * era * Foundation.pow(max(hub, 1e-9) / hub2024, psi) * denied) * (1 - enfEff)
             cnParts[0] = cnParts[0] * decayQ + dom * dt
             cnParts[1] = cnParts[1] * decayQ + imp * dt
             cnParts[2] = cnParts[2] * decayQ + smug * dt
