@@ -76,30 +76,40 @@ public final class DrawSimulator {
     public internal(set) var outcome: DrawOutcome
     var params: [Double]
     var theftU: [Double]
-    // State (struct-of-arrays); `snap*` hold the end of the hindcast.
-    var stock: [Double], snapStock: [Double]
-    var cnParts: [Double], snapCNParts: [Double]      // domestic, imports, smuggled
-    var talent: [Double], snapTalent: [Double]
+    // State and scratch live in raw buffers (allocated once per simulator; no copy-on-write checks
+    // in the quarter loop). `snap*` hold the end of the hindcast.
+    let stock: UnsafeMutablePointer<Double>, snapStock: UnsafeMutablePointer<Double>
+    /// China's stock by source: domestic, imports, smuggled.
+    let cnParts: UnsafeMutablePointer<Double>, snapCNParts: UnsafeMutablePointer<Double>
+    let talent: UnsafeMutablePointer<Double>, snapTalent: UnsafeMutablePointer<Double>
     var algDev = 0.0, snapAlgDev = 0.0
     var lastTheft = -1.0, snapLastTheft = -1.0
     /// Lag of the best US open release per lag domain (months; ages 3 months a quarter).
-    var usOpen: [Double], snapUSOpen: [Double]
+    let usOpen: UnsafeMutablePointer<Double>, snapUSOpen: UnsafeMutablePointer<Double>
     /// Months since the last periodic US release (projection).
     var releaseClock = 0.0, snapReleaseClock = 0.0
     /// Open lag usable by each actor last quarter (frontier-general), for the proximity O.
-    var usablePrev: [Double], snapUsablePrev: [Double]
+    let usablePrev: UnsafeMutablePointer<Double>, snapUsablePrev: UnsafeMutablePointer<Double>
     /// log multiplier of China's domestic output from the substitution response; years of enforcement.
     var subLog = 0.0, snapSubLog = 0.0, enfYears = 0.0, snapEnfYears = 0.0
     /// China's capability-per-compute advantage from efficiency under scarcity (OOM).
     var efficiency = 0.0, snapEfficiency = 0.0
-    var path: UnsafeMutablePointer<Double>
-    var kappa0: [Double], demandHist: [Double], demandProj: [Double], adopt: [Double], friction: [Double], absorptive: [Double]
+    let path: UnsafeMutablePointer<Double>
+    let kappa0: UnsafeMutablePointer<Double>, demandHist: UnsafeMutablePointer<Double>, demandProj: UnsafeMutablePointer<Double>
+    let adopt: UnsafeMutablePointer<Double>, friction: UnsafeMutablePointer<Double>, absorptive: UnsafeMutablePointer<Double>
     /// Reference world additions (H100e/yr) and world stock relative to mid-2025, per quarter.
-    var worldAdd: [Double], worldRel: [Double], priceFactor: [Double], kappaFactor: [Double], packageFactor: [Double]
+    let worldAdd: UnsafeMutablePointer<Double>, worldRel: UnsafeMutablePointer<Double>, priceFactor: UnsafeMutablePointer<Double>
+    let kappaFactor: UnsafeMutablePointer<Double>, packageFactor: UnsafeMutablePointer<Double>
     /// Scratch: per actor, and per (actor, lag domain).
-    var logC: [Double], eff: [Double], distill: [Double], proximity: [Double], boostDriver: [Double], usableNow: [Double]
-    var rCatch: [Double], boost: [Double], own: [Double], lagNow: [Double], lagAcc: [Double], lagOwnAcc: [Double]
-    var relCN: [Double], relT1: [Double], relGulf: [Double]
+    let logC: UnsafeMutablePointer<Double>, eff: UnsafeMutablePointer<Double>, distill: UnsafeMutablePointer<Double>
+    let proximity: UnsafeMutablePointer<Double>, boostDriver: UnsafeMutablePointer<Double>, usableNow: UnsafeMutablePointer<Double>
+    let rCatch: UnsafeMutablePointer<Double>, boost: UnsafeMutablePointer<Double>, own: UnsafeMutablePointer<Double>
+    let lagNow: UnsafeMutablePointer<Double>, lagAcc: UnsafeMutablePointer<Double>, lagOwnAcc: UnsafeMutablePointer<Double>
+    let relCN: UnsafeMutablePointer<Double>, relT1: UnsafeMutablePointer<Double>, relGulf: UnsafeMutablePointer<Double>
+    /// Per lag domain: frontier offset (OOM), channel multipliers, release-gap factor, floor (months).
+    let dOffset: UnsafeMutablePointer<Double>, dPub: UnsafeMutablePointer<Double>, dDist: UnsafeMutablePointer<Double>
+    let dOpen: UnsafeMutablePointer<Double>, dGap: UnsafeMutablePointer<Double>, dFloor: UnsafeMutablePointer<Double>
+    private var buffers: [(UnsafeMutablePointer<Double>, Int)] = []
     /// Hindcast references for the responses (set at the end of the hindcast).
     var unmet2024 = 0.0, blockedRef = 0.0
     /// Optional per-quarter trace for the numpy reference (`traceNames` order), one row per (scenario, quarter).
@@ -119,21 +129,28 @@ public final class DrawSimulator {
                               scenario: [Double](repeating: 0, count: s * years * ScenarioMetric.count), years: years, lagDomains: nd)
         params = [Double](repeating: 0, count: model.sampler.layout.count)
         theftU = [Double](repeating: 1, count: quarters)
-        let z = [Double](repeating: 0, count: Actor.count), zd = [Double](repeating: 0, count: Actor.count * nd)
-        stock = z; snapStock = z; talent = z; snapTalent = z
-        cnParts = [0, 0, 0]; snapCNParts = [0, 0, 0]
-        usOpen = [Double](repeating: 0, count: nd); snapUSOpen = usOpen
-        relCN = usOpen; relT1 = usOpen; relGulf = usOpen
-        usablePrev = z; snapUsablePrev = z; usableNow = z
-        kappa0 = z; demandHist = z; demandProj = z; adopt = z; friction = z; absorptive = z
-        logC = z; eff = z; distill = z; proximity = z; boostDriver = z; lagOwnAcc = z
-        rCatch = zd; boost = zd; own = zd; lagNow = zd; lagAcc = zd
-        worldAdd = [Double](repeating: 0, count: quarters); worldRel = worldAdd; priceFactor = worldAdd; kappaFactor = worldAdd; packageFactor = worldAdd
-        path = .allocate(capacity: quarters)
-        path.initialize(repeating: 0, count: quarters)
+        var owned: [(UnsafeMutablePointer<Double>, Int)] = []
+        func buffer(_ n: Int) -> UnsafeMutablePointer<Double> {
+            let b = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n))
+            b.initialize(repeating: 0, count: max(1, n))
+            owned.append((b, max(1, n)))
+            return b
+        }
+        let a = Actor.count, ad = Actor.count * nd
+        stock = buffer(a); snapStock = buffer(a); talent = buffer(a); snapTalent = buffer(a)
+        cnParts = buffer(3); snapCNParts = buffer(3)
+        usOpen = buffer(nd); snapUSOpen = buffer(nd); relCN = buffer(nd); relT1 = buffer(nd); relGulf = buffer(nd)
+        usablePrev = buffer(a); snapUsablePrev = buffer(a); usableNow = buffer(a)
+        kappa0 = buffer(a); demandHist = buffer(a); demandProj = buffer(a); adopt = buffer(a); friction = buffer(a); absorptive = buffer(a)
+        logC = buffer(a); eff = buffer(a); distill = buffer(a); proximity = buffer(a); boostDriver = buffer(a); lagOwnAcc = buffer(a)
+        rCatch = buffer(ad); boost = buffer(ad); own = buffer(ad); lagNow = buffer(ad); lagAcc = buffer(ad)
+        worldAdd = buffer(quarters); worldRel = buffer(quarters); priceFactor = buffer(quarters); kappaFactor = buffer(quarters); packageFactor = buffer(quarters)
+        dOffset = buffer(nd); dPub = buffer(nd); dDist = buffer(nd); dOpen = buffer(nd); dGap = buffer(nd); dFloor = buffer(nd)
+        path = buffer(quarters)
+        buffers = owned
     }
 
-    deinit { path.deallocate() }
+    deinit { for (b, n) in buffers { b.deinitialize(count: n); b.deallocate() } }
 
     /// Samples draw `draw` of `seed` and simulates every scenario. Results are in `outcome`.
     public func run(draw: Int, seed: UInt64) {
@@ -184,8 +201,6 @@ public final class DrawSimulator {
 
     var gc = 0.0, ga = 0.0, gw = 0.0, decayQ = 0.0, flopPerH100eRun = 0.0
     var w0 = 0.0, hub2024 = 0.0, talent0US = 0.0, talent0CN = 0.0
-    /// Per lag domain: frontier offset (OOM), channel multipliers, release-gap factor, floor (months).
-    var dOffset: [Double] = [], dPub: [Double] = [], dDist: [Double] = [], dOpen: [Double] = [], dGap: [Double] = [], dFloor: [Double] = []
 
     func setUp() {
         gc = Foundation.log10(p(.frontierComputeGrowth))
@@ -225,8 +240,8 @@ public final class DrawSimulator {
         share[Actor.cn.index] *= p(.cnClusterShareBias)
         let total = share.reduce(0, +)
         for a in 0..<Actor.count { stock[a] = w0 * share[a] / total }
-        cnParts = [0, stock[Actor.cn.index], 0]  // pre-2023 Chinese stock counted as imports (A100-era)
-        kappa0 = [p(.kappaUS), p(.kappaOther), p(.kappaCN), p(.kappaOther), p(.kappaOther), p(.kappaOther), p(.kappaOther)]
+        cnParts[0] = 0; cnParts[1] = stock[Actor.cn.index]; cnParts[2] = 0  // pre-2023 Chinese stock counted as imports (A100-era)
+        set(kappa0, [p(.kappaUS), p(.kappaOther), p(.kappaCN), p(.kappaOther), p(.kappaOther), p(.kappaOther), p(.kappaOther)])
         let planned = p(.plannedPipelineWeight)
         for a in 0..<Actor.count {
             demandHist[a] = model.additionsShare[a]
@@ -236,32 +251,35 @@ public final class DrawSimulator {
         hub2024 = 0
         for q in 4..<8 { hub2024 += worldAdd[q] * (demandHist[Actor.gulf.index] + demandHist[Actor.row.index]) / 4 }
         talent0US = p(.talentShareUS); talent0CN = p(.talentShareCN)
-        talent = [Double](repeating: 1, count: Actor.count)
+        for a in 0..<Actor.count { talent[a] = 1 }
         talent[Actor.us.index] = talent0US; talent[Actor.cn.index] = talent0CN
         algDev = 0; lastTheft = -1
         // Open weights: adoption delays, friction with Chinese weights, the best US open release.
-        adopt = [0, p(.adoptDelay), p(.adoptDelay), p(.adoptDelayRURow), p(.adoptDelay), p(.adoptDelayIN), p(.adoptDelayRURow)]
-        friction = [0, p(.frictionT1), 0, 0, p(.frictionGulf), p(.frictionIN), p(.frictionRow)]
-        absorptive = [1, p(.absorptiveT1), 1, p(.absorptiveRU), p(.absorptiveGulf), p(.absorptiveIN), p(.absorptiveRow)]
+        set(adopt, [0, p(.adoptDelay), p(.adoptDelay), p(.adoptDelayRURow), p(.adoptDelay), p(.adoptDelayIN), p(.adoptDelayRURow)])
+        set(friction, [0, p(.frictionT1), 0, 0, p(.frictionGulf), p(.frictionIN), p(.frictionRow)])
+        set(absorptive, [1, p(.absorptiveT1), 1, p(.absorptiveRU), p(.absorptiveGulf), p(.absorptiveIN), p(.absorptiveRow)])
         for d in 0..<nd { usOpen[d] = p(.openLagInitial) - 3 }
         for a in 0..<Actor.count { usablePrev[a] = p(.openLagInitial) }
         releaseClock = p(.usOpenInterval)
         subLog = 0; enfYears = 0; unmet2024 = 0; blockedRef = 0; efficiency = p(.cnEfficiencyInitial)
         let L = model.sampler.layout
-        dOffset = (0..<nd).map { params[L.domain($0, .frontierOffset)] }
-        dPub = (0..<nd).map { params[L.domain($0, .publications)] }
-        dDist = (0..<nd).map { params[L.domain($0, .distillation)] }
-        dOpen = (0..<nd).map { params[L.domain($0, .openWeights)] }
-        dGap = (0..<nd).map { params[L.domain($0, .releaseGapFactor)] }
-        dFloor = (0..<nd).map { params[L.domain($0, .replicationFloor)] }
+        for d in 0..<nd {
+            dOffset[d] = params[L.domain(d, .frontierOffset)]; dPub[d] = params[L.domain(d, .publications)]
+            dDist[d] = params[L.domain(d, .distillation)]; dOpen[d] = params[L.domain(d, .openWeights)]
+            dGap[d] = params[L.domain(d, .releaseGapFactor)]; dFloor[d] = params[L.domain(d, .replicationFloor)]
+        }
     }
 
+    @inline(__always) func set(_ b: UnsafeMutablePointer<Double>, _ values: [Double]) { for (i, v) in values.enumerated() { b[i] = v } }
+
     func snapshot() {
-        snapStock = stock; snapCNParts = cnParts; snapTalent = talent; snapAlgDev = algDev; snapLastTheft = lastTheft
-        snapUSOpen = usOpen; snapReleaseClock = releaseClock; snapUsablePrev = usablePrev; snapSubLog = subLog; snapEnfYears = enfYears; snapEfficiency = efficiency
+        snapStock.update(from: stock, count: Actor.count); snapCNParts.update(from: cnParts, count: 3); snapTalent.update(from: talent, count: Actor.count)
+        snapUSOpen.update(from: usOpen, count: nd); snapUsablePrev.update(from: usablePrev, count: Actor.count)
+        snapAlgDev = algDev; snapLastTheft = lastTheft; snapReleaseClock = releaseClock; snapSubLog = subLog; snapEnfYears = enfYears; snapEfficiency = efficiency
     }
     func restore() {
-        stock = snapStock; cnParts = snapCNParts; talent = snapTalent; algDev = snapAlgDev; lastTheft = snapLastTheft
-        usOpen = snapUSOpen; releaseClock = snapReleaseClock; usablePrev = snapUsablePrev; subLog = snapSubLog; enfYears = snapEnfYears; efficiency = snapEfficiency
+        stock.update(from: snapStock, count: Actor.count); cnParts.update(from: snapCNParts, count: 3); talent.update(from: snapTalent, count: Actor.count)
+        usOpen.update(from: snapUSOpen, count: nd); usablePrev.update(from: snapUsablePrev, count: Actor.count)
+        algDev = snapAlgDev; lastTheft = snapLastTheft; releaseClock = snapReleaseClock; subLog = snapSubLog; enfYears = snapEnfYears; efficiency = snapEfficiency
     }
 }

@@ -23,7 +23,7 @@ extension DrawSimulator {
     func simulate(scenario s: Int, from: Int, to: Int, hindcastStats: Bool) {
         let cal = model.calendar
         let dt = SimulationCalendar.dt
-        let policy = model.policy[s], packIdx = model.packIndex[s]
+        let policy = model.policy[s]
         let us = Actor.us.index, t1 = Actor.t1.index, cn = Actor.cn.index, ru = Actor.ru.index, gulf = Actor.gulf.index, row = Actor.row.index
         let packs = model.inputs.packs, reference = model.inputs.referencePack
         let responses = model.inputs.responses
@@ -66,7 +66,7 @@ extension DrawSimulator {
         var st = outcome.statistics
         for q in from..<to {
             let ps = policy[q]
-            let pk = packIdx[q]
+            let pk = ps.pack
             let t = cal.midTime(q), tEnd = cal.endTime(q)
             let dW = worldAdd[q]
             let shares = q < hindcast ? demandHist : demandProj
@@ -76,7 +76,7 @@ extension DrawSimulator {
             var mUS = 0.0, mOther = 0.0, gdpRate = 0.0
             for k in 0..<Mineral.count {
                 var lUS = 0.0, lOther = 0.0
-                switch ps.minerals[k] {
+                switch ps.mineral(k) {
                 case .none: break
                 case .licensing: lUS = severity; lOther = severity
                 case .usBan: lUS = 1; lOther = severity
@@ -248,7 +248,7 @@ extension DrawSimulator {
                         let usable = min(usOpen[d], relCN[d] + friction[a], relT1[d], relGulf[d])
                         if d == 0 { usableNow[a] = usable }
                         lag = min(lag, usable + adopt[a])
-                        if ps.weightHosting[a] { lag = min(lag, adopt[a]) }
+                        if ps.hosts(a) { lag = min(lag, adopt[a]) }
                         if a == cn { lag = min(lag, stolen) }
                     }
                     lagNow[i] = lag
@@ -334,9 +334,10 @@ extension DrawSimulator {
     }
 
     func recordTrace(_ s: Int, _ q: Int, imp: Double, dom: Double, smug: Double, cloud: Double, origin: Int, revenue: Double, gdp: Double, mUS: Double, mOther: Double) {
+        func values(_ b: UnsafeMutablePointer<Double>, _ n: Int) -> [Double] { Array(UnsafeBufferPointer(start: b, count: n)) }
         var row: [Double] = [Double(s), Double(q)]
-        row += stock + cnParts + [talent[Actor.us.index], talent[Actor.cn.index], algDev] + logC + [path[q]]
-        row += [imp, dom, smug, cloud, subLog, enfYears, efficiency] + distill + proximity + boostDriver
+        row += values(stock, Actor.count) + values(cnParts, 3) + [talent[Actor.us.index], talent[Actor.cn.index], algDev] + values(logC, Actor.count) + [path[q]]
+        row += [imp, dom, smug, cloud, subLog, enfYears, efficiency] + values(distill, Actor.count) + values(proximity, Actor.count) + values(boostDriver, Actor.count)
         for d in 0..<nd {
             row += (0..<Actor.count).map { rCatch[$0 * nd + d] } + (0..<Actor.count).map { own[$0 * nd + d] }
             let open = min(usOpen[d], relCN[d], relT1[d], relGulf[d])

@@ -77,10 +77,10 @@ public struct CompiledModel: Sendable {
     /// Every domain in output order: the lag domains, then the deployable-compute domain if any.
     public let domainIDs: [String]
     public let hasDeploymentDomain: Bool
-    /// policy[s][q]
-    let policy: [[PolicyState]]
-    /// Index into `inputs.packs` per scenario and quarter, -1 when no pack governs.
-    let packIndex: [[Int]]
+    /// The policy in force, per scenario and quarter, as written (public read-outs, trace).
+    let states: [[PolicyState]]
+    /// The same, flattened into plain values for the engine: policy[s][q].
+    let policy: [[QuarterPolicy]]
     let initialShare: [Double]
     let additionsShare: [Double]
     let plannedShare: [Double]
@@ -101,7 +101,7 @@ public struct CompiledModel: Sendable {
         self.scenarioNames = inputs.scenarios.map(\.name)
         self.scenarioKinds = inputs.scenarios.map(\.kind)
         let hindcastEnd = Double(inputs.calendar.startYear) + Double(inputs.calendar.hindcastQuarters) * SimulationCalendar.dt
-        var policy: [[PolicyState]] = [], packIndex: [[Int]] = []
+        var allStates: [[PolicyState]] = [], policy: [[QuarterPolicy]] = []
         let packIDs = inputs.packs.map(\.id)
         for s in inputs.scenarios {
             // Scenario events never rewrite the hindcast: they count from the projection start.
@@ -111,18 +111,21 @@ public struct CompiledModel: Sendable {
                 return e
             }
             let states = PolicyState.perQuarter(events: events, calendar: inputs.calendar)
-            var idx: [Int] = []
+            var compiled: [QuarterPolicy] = []
             for st in states {
-                guard let id = st.rulePack else { idx.append(-1); continue }
-                guard let k = packIDs.firstIndex(of: id) else { throw ModelError.unknownPack(scenario: s.name, pack: id) }
-                guard inputs.referencePack != nil else { throw ModelError.missingReferencePack(scenario: s.name) }
-                idx.append(k)
+                var pack = -1
+                if let id = st.rulePack {
+                    guard let k = packIDs.firstIndex(of: id) else { throw ModelError.unknownPack(scenario: s.name, pack: id) }
+                    guard inputs.referencePack != nil else { throw ModelError.missingReferencePack(scenario: s.name) }
+                    pack = k
+                }
+                compiled.append(QuarterPolicy(st, pack: pack))
             }
-            policy.append(states)
-            packIndex.append(idx)
+            allStates.append(states)
+            policy.append(compiled)
         }
+        self.states = allStates
         self.policy = policy
-        self.packIndex = packIndex
         initialShare = inputs.shares.vector(inputs.shares.initial_stock_share)
         additionsShare = inputs.shares.vector(inputs.shares.additions_share_2023_2025)
         plannedShare = inputs.shares.vector(inputs.shares.planned_share)
@@ -141,5 +144,44 @@ public struct CompiledModel: Sendable {
     public var domainCount: Int { domainIDs.count }
 
     /// The policy in force in quarter `q` of scenario `s` (tests, reports).
-    public func policyState(scenario s: Int, quarter q: Int) -> PolicyState { policy[s][q] }
+    public func policyState(scenario s: Int, quarter q: Int) -> PolicyState { states[s][q] }
+    /// Index into `inputs.packs` of the rule pack governing quarter `q` of scenario `s`, -1 if none.
+    public func packIndex(scenario s: Int, quarter q: Int) -> Int { policy[s][q].pack }
+}
+
+/// One quarter's policy as plain values (no arrays or strings), so the engine's quarter loop copies
+/// it without reference counting. Built from ``PolicyState``.
+struct QuarterPolicy {
+    var cnChipRegime: ChinaChipRegime
+    var cnRevenueShare: Double
+    var beijingDiscourages: Bool
+    var hbmControls: Bool
+    var chipEnforcement: Bool
+    var cloudKYC: Bool
+    var labSecurity: LabSecurity
+    var hostingMask: UInt8
+    var publicationOpenness: Double
+    var visaRestriction: Double
+    var distillation: DistillationSource
+    var usReleaseGap: Double
+    var usPeriodicReleases: Bool
+    var usReleaseGapMultiplier: Double
+    var m0: MineralControl, m1: MineralControl, m2: MineralControl, m3: MineralControl
+    /// Index into the model's packs, -1 when none governs.
+    var pack: Int
+
+    init(_ s: PolicyState, pack: Int) {
+        cnChipRegime = s.cnChipRegime; cnRevenueShare = s.cnRevenueShare; beijingDiscourages = s.beijingDiscourages
+        hbmControls = s.hbmControls; chipEnforcement = s.chipEnforcement; cloudKYC = s.cloudKYC; labSecurity = s.labSecurity
+        var mask: UInt8 = 0
+        for (a, allowed) in s.weightHosting.enumerated() where allowed { mask |= 1 << UInt8(a) }
+        hostingMask = mask
+        publicationOpenness = s.publicationOpenness; visaRestriction = s.visaRestriction; distillation = s.distillation
+        usReleaseGap = s.usReleaseGap; usPeriodicReleases = s.usPeriodicReleases; usReleaseGapMultiplier = s.usReleaseGapMultiplier
+        m0 = s.minerals[0]; m1 = s.minerals[1]; m2 = s.minerals[2]; m3 = s.minerals[3]
+        self.pack = pack
+    }
+
+    @inline(__always) func hosts(_ a: Int) -> Bool { hostingMask & (1 << UInt8(a)) != 0 }
+    @inline(__always) func mineral(_ k: Int) -> MineralControl { k == 0 ? m0 : (k == 1 ? m1 : (k == 2 ? m2 : m3)) }
 }
