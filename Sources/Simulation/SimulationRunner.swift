@@ -114,16 +114,18 @@ public enum SimulationRunner {
         if let t = options.threads { config.threads = max(1, t) }
         let start = DispatchTime.now().uptimeNanoseconds
         let result = runMonteCarlo(model: model, config: config, progress: progress)
-        var others: [SimulationResult] = []
+        // Robustness runs: same draws, other seeds; only their rankings are kept (no prior sample).
+        var rankings: [[WhereToSlowRow]] = []
         let seeds = options.robustnessSeeds.filter { $0 != options.seed }
         for s in seeds {
             var c = config
             c.seed = s
-            others.append(runMonteCarlo(model: model, config: c))
+            c.priorSampleSize = 1
+            rankings.append(LeverRanking(result: runMonteCarlo(model: model, config: c)).whereToSlow())
         }
         let view = ResultView(result: result, scenarios: inputs.scenarios, priors: inputs.priors, calibration: inputs.calibration,
                               domains: inputs.domains, packs: inputs.packs + (inputs.referencePack.map { [$0] } ?? []),
-                              responses: inputs.responses, robustness: others, robustnessSeeds: seeds)
+                              responses: inputs.responses, robustness: rankings, robustnessSeeds: seeds)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return SimulationOutput(result: result, view: view, model: model, seconds: seconds)
     }

@@ -18,13 +18,14 @@ public struct ResultView: Sendable {
     /// Seeds of the robustness runs (empty when none ran).
     public let robustnessSeeds: [UInt64]
 
+    /// `robustness`: the where-to-slow tables of runs with `robustnessSeeds` (same inputs and draws).
     public init(result: SimulationResult, scenarios: [Scenario], priors: PriorSet, calibration: CalibrationTargets, domains: DomainSet,
-                packs: [PackGrants] = [], responses: ResponseSwitches = ResponseSwitches(), robustness: [SimulationResult] = [], robustnessSeeds: [UInt64] = []) {
+                packs: [PackGrants] = [], responses: ResponseSwitches = ResponseSwitches(), robustness: [[WhereToSlowRow]] = [], robustnessSeeds: [UInt64] = []) {
         self.result = result; self.scenarios = scenarios; self.priors = priors; self.calibration = calibration; self.domains = domains
         self.packs = packs; self.responses = responses; self.robustnessSeeds = robustnessSeeds
         let ranking = LeverRanking(result: result)
         let rows = ranking.whereToSlow()
-        whereToSlow = robustness.isEmpty ? rows : LeverRanking.markRobustness(rows, against: robustness.map { LeverRanking(result: $0).whereToSlow() })
+        whereToSlow = robustness.isEmpty ? rows : LeverRanking.markRobustness(rows, against: robustness)
         durability = ranking.durability()
     }
 
