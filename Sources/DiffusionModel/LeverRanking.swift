@@ -35,6 +35,16 @@ public struct WhereToSlowRow: Sendable {
 }
 
 /// Durability and ranking read-outs of a ``SimulationResult`` (calibrated ensemble unless it is empty).
+///
+/// ```swift
+/// let result = runMonteCarlo(model: model, config: MonteCarloConfig(draws: 10_000, seed: 20_260_101))
+/// let rows = LeverRanking(result: result).whereToSlow()
+/// let top = rows.first { $0.actor == .cn && $0.domain == "frontier-general" && $0.rank == 1 }   // e.g. cloud-kyc
+/// let robust = LeverRanking.markRobustness(rows, against: [otherSeedRows])                      // same top lever?
+/// ```
+/// Months per $10B: mean months bought over the projection years (lag domains: paired lag
+/// differences; deployable compute: months of delay) divided by the lever's total cost per year
+/// (vendor + minerals + programme), per draw; ranked by its P50.
 public struct LeverRanking: Sendable {
     /// A lever that buys less than this (months, P50 of the projection mean) is not ranked.
     public static let minimumMonths = 0.01

@@ -1,6 +1,12 @@
 import Foundation
 
 /// Endogenous responses that can be switched off to show their contribution (issue 8 item 4).
+/// Responses act in the projection; the hindcast is the same with any switch.
+///
+/// ```swift
+/// var inputs = try BundledSimulationInputs.modelInputs()
+/// inputs.responses = ResponseSwitches(smugglingResponse: false)   // = --without-response smuggling
+/// ```
 public struct ResponseSwitches: Sendable, Equatable {
     /// China's domestic chip output grows faster while imports are blocked
     /// (`domestic_substitution_elasticity`).
