@@ -105,7 +105,7 @@ public struct CompiledModel: Sendable {
         self.domainIDs = lagDomains.map(\.id) + inputs.domains.domains.filter { $0.metric == .deployableCompute }.map(\.id)
         self.sampler = PriorSampler(inputs.priors, domains: lagDomains, scenarios: inputs.scenarios)
         self.scenarioNames = inputs.scenarios.map(\.name)
-        self.scenarioKinds = inputs.scenarios.map(\.kind)
+        self.scenarioKinds = inputs.scenarios.map(\.role)
         let hindcastEnd = Double(inputs.calendar.startYear) + Double(inputs.calendar.hindcastQuarters) * SimulationCalendar.dt
         var allStates: [[PolicyState]] = [], policy: [[QuarterPolicy]] = []
         let packIDs = inputs.packs.map(\.id)

@@ -35,7 +35,9 @@ public struct Scenario: Codable, Sendable, Equatable {
     /// Short id used in outputs and on the command line (`baseline`, `enforcement`, ...).
     public var name: String
     public var title: String
-    public var kind: ScenarioKind
+    /// `baseline`, `lever` (ranked), `loosening` or `counter_measure`; omitted means `lever` (the
+    /// baseline is always `baseline`), so first-version scenario files need no change for it.
+    public var kind: ScenarioKind?
     /// What the lever means, in plain words (shown in the docs and the HTML report).
     public var meaning: String
     public var direct_cost_usd_per_yr: Prior?
@@ -47,12 +49,14 @@ public struct Scenario: Codable, Sendable, Equatable {
     }
 
     public var isBaseline: Bool { name == "baseline" }
+    /// The kind in effect.
+    public var role: ScenarioKind { kind ?? (isBaseline ? .baseline : .lever) }
 
     public func validate() throws(ValidationIssue) {
         if name.isEmpty || name.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             throw ValidationIssue(path: ["name"], message: "name must be letters, digits, '-' or '_'")
         }
-        if (name == "baseline") != (kind == .baseline) {
+        if (name == "baseline") != (role == .baseline) {
             throw ValidationIssue(path: ["kind"], message: "only the scenario named baseline has kind baseline")
         }
         for (i, e) in events.enumerated() {

@@ -38,7 +38,6 @@ import Testing
         let text = """
         name: my-lever
         title: A lever
-        kind: lever
         events:
           - date: 2026-01-01
             title: t
