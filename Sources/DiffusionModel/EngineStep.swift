@@ -52,6 +52,7 @@ extension DrawSimulator {
         let proxScale = p(.openProximityScale)
         let inflowUS = p(.newResearcherRate) * p(.cnOriginShare) * p(.usGradShareCN) * p(.stayRateCN)
         let theftRate = p(.theftRate), theftMult = p(.theftMultiplierSL45)
+        let theftChanceSL3 = 1 - Foundation.exp(-theftRate * dt), theftChanceSL45 = 1 - Foundation.exp(-theftRate * theftMult * dt)
         let gapCN = (1 - p(.openPropensityCN)) * p(.openWithholdOOM), gapT1 = p(.openGapT1), gapGulf = p(.openGapGulf)
         let usGapScale = p(.usOpenGapScale), usGapProj = p(.usOpenGapProjection), usInterval = p(.usOpenInterval)
         let mWeight = [p(.mineralsPenalty), p(.mineralsPenaltySbGraphite), p(.mineralsPenaltySbGraphite), p(.mineralsTailPenalty)]
@@ -163,8 +164,9 @@ extension DrawSimulator {
             // (5) Talent: visa policy diverts part of the Chinese-origin inflow from the US to China.
             let diverted = ps.visaRestriction * inflowUS * dt
             talent[us] -= diverted; talent[cn] += diverted
-            let tUS = min(1.2, Foundation.pow(max(talent[us], 1e-9) / talent0US, eta))
-            let tCN = min(1.2, Foundation.pow(talent[cn] / talent0CN, eta))
+            // (pow(1, eta) is exactly 1: skip it while no visa policy has moved the pools.)
+            let tUS = talent[us] == talent0US ? 1 : min(1.2, Foundation.pow(max(talent[us], 1e-9) / talent0US, eta))
+            let tCN = talent[cn] == talent0CN ? 1 : min(1.2, Foundation.pow(talent[cn] / talent0CN, eta))
             algDev += (ga * tUS - ga) * dt
             // (3) Largest training run; concentration kappa grows at g_c/g_w per year.
             var frontier = -Double.infinity
@@ -194,8 +196,7 @@ extension DrawSimulator {
             let floorScale = 1 / max(ps.publicationOpenness, 0.1)
             // Theft of frontier weights (Poisson): projection only. The hindcast follows the record,
             // which has no known theft of frontier weights in 2023-2025.
-            let lambda = theftRate * (ps.labSecurity == .sl45 ? theftMult : 1)
-            if q >= hindcast && theftU[q] < 1 - Foundation.exp(-lambda * dt) { lastTheft = tEnd }
+            if q >= hindcast && theftU[q] < (ps.labSecurity == .sl45 ? theftChanceSL45 : theftChanceSL3) { lastTheft = tEnd }
             let stolen = lastTheft >= 0 ? 12 * (tEnd - lastTheft) + adopt[cn] : .infinity
             // Periodic US open releases (projection assumption) fire when the clock reaches the interval.
             var periodic = false
