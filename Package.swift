@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CloudMonitoring", targets: ["CloudMonitoring"]),
         .library(name: "DiffusionModel", targets: ["DiffusionModel"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -75,7 +76,7 @@ let package = Package(
             dependencies: [
                 "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
                 "ModelWeights", "CloudMonitoring", "ChannelInputs",
-                "DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML",
+                "DiffusionModel", "SimulationInputs", "SimulationReport", "Simulation", "RulePackLevers", "StrictYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,17 +101,30 @@ let package = Package(
         ),
 
         // Simulator (issue 3). Pure core: priors, policy timeline, engine, Monte Carlo, calibration.
-        // Dynamic exclusivity checks on the simulator's scratch buffers cost ~25% of the hot loop.
-        .target(name: "DiffusionModel", dependencies: ["SeededRandom"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // Dynamic exclusivity checks on the simulator's scratch buffers cost ~25% of the hot loop. The
+        // engine is optimized in every build (-Ounchecked: no bounds or overflow checks in the quarter
+        // loop; the numpy reference and the tests check its arithmetic), so the tests can run ensembles of
+        // 10,000+ draws in seconds instead of minutes.
+        .target(name: "DiffusionModel", dependencies: ["SeededRandom"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Ounchecked"])]),
         // Simulator inputs: bundled YAML (priors, timeline, scenarios) and the Epoch cluster summary.
         .target(
             name: "SimulationInputs",
             dependencies: ["DiffusionModel", "StrictYAML", "TabularIO"],
             resources: [.copy("Resources")]
         ),
+        // Rule packs as simulator levers: generated shipments screened by DiffusionRules.Screener
+        // (the one rule implementation) into granted shares per actor and quarter.
+        .target(
+            name: "RulePackLevers",
+            dependencies: ["DiffusionModel", "DiffusionRules", "ComputeMetrics", "RuleData", "StrictYAML"],
+            resources: [.copy("Resources")]
+        ),
         // Simulator outputs: CSV, JSON, SVG charts and the HTML report.
         .target(name: "SimulationReport", dependencies: ["DiffusionModel", "SimulationInputs"]),
-        .testTarget(name: "DiffusionModelTests", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML"]),
+        // The simulator's application layer: inputs + options -> results, files and charts (CLI and
+        // dashboard both call it).
+        .target(name: "Simulation", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "RulePackLevers"]),
+        .testTarget(name: "DiffusionModelTests", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "Simulation", "RulePackLevers", "StrictYAML"]),
 
         .testTarget(name: "ComputeMetricsTests", dependencies: ["ComputeMetrics", "RuleData"]),
         .testTarget(name: "DiffusionRulesTests", dependencies: ["DiffusionRules", "RuleData", "ComputeMetrics"]),

@@ -24,10 +24,19 @@ if [ -z "${AI_DIFFUSION_TEST_POSTGRES_URL:-}" ] && [ "${AI_DIFFUSION_SKIP_POSTGR
     need postgresql
     need postgresql-contrib
 fi
+# The simulator's numpy reference (scripts/reference_engine.py) runs in the tests.
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}" >&2
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import numpy' >/dev/null 2>&1; then
+    echo "installing numpy (PyPI)" >&2
+    python3 -m pip install --quiet numpy 2>/dev/null || python3 -m pip install --quiet --break-system-packages numpy \
+        || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"; $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy >/dev/null; }
+    python3 -c 'import numpy' || { echo "numpy could not be installed; the simulator's reference test needs it" >&2; exit 1; }
 fi
 
 if [ -z "${AI_DIFFUSION_TEST_POSTGRES_URL:-}" ] && [ "${AI_DIFFUSION_SKIP_POSTGRES:-0}" != 1 ]; then
