@@ -82,11 +82,14 @@ let package = Package(
             name: "ComplianceService",
             dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO"]
         ),
-        // The HTTP adapter (Hummingbird 2): /v1 routes, auth, limits, OpenAPI document, metrics, lifecycle.
+        // The HTTP adapter (Hummingbird 2): /v1 routes, auth, limits, OpenAPI document, metrics, lifecycle,
+        // and the dashboard's HTML routes (Dashboard view models filled from ComplianceService; the
+        // simulator page runs Simulation.SimulationRunner in-process).
         .target(
             name: "ComplianceServer",
             dependencies: [
                 "ComplianceService", "Screening", "AllocationLedger", "DiffusionRules", "TabularIO",
+                "Dashboard", "Simulation", "SimulationReport", "DiffusionModel", "RuleData", "ComputeMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,11 +123,11 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
-        // Renders every dashboard page from the public deals (screened and committed to a throwaway
-        // ledger) into a directory, for the browser test (Tests/Browser/pages.py).
+        // Renders every dashboard page from the public deals (committed through ComplianceService to a
+        // throwaway ledger) into a directory, for the browser test (Tests/Browser/pages.py).
         .executableTarget(
             name: "dashboard-samples",
-            dependencies: ["Dashboard", "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO"]
+            dependencies: ["Dashboard", "ComplianceService", "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO"]
         ),
 
         // Simulator (issue 3). Pure core: priors, policy timeline, engine, Monte Carlo, calibration.
@@ -173,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "ComplianceServerTests",
             dependencies: [
-                "ComplianceServer", "ComplianceService", "AllocationLedger", "RuleData", "ComputeMetrics",
+                "ComplianceServer", "ComplianceService", "AllocationLedger", "RuleData", "ComputeMetrics", "Dashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

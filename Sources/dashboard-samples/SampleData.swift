@@ -32,7 +32,7 @@ struct SampleData {
         let directory = NSTemporaryDirectory() + "dashboard-samples-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ledger = try SampleLedger(directory: directory, book: book, regime: compiled)
+        let ledger = try SampleLedger(directory: directory, book: book, regime: SampleData.regime)
         try ledger.seedFleet(repo + "/examples/fleet-contoso.csv", name: "examples/fleet-contoso.csv")
         rows = try ledger.commit(repo + "/examples/deals-2023-2026.csv", name: "examples/deals-2023-2026.csv")
         rows += try ledger.commit(repo + "/examples/uveu-2025.csv", name: "examples/uveu-2025.csv")
@@ -66,7 +66,7 @@ struct SampleData {
             LicenceBalance(number: "D-2024-0102", issued: Day("2024-02-01")!, expires: Day("2025-01-31")!, limit: .tpp(TPP(whole: 50_000_000)),
                            used: .tpp(.zero), reserved: .tpp(.zero), remaining: .tpp(TPP(whole: 50_000_000)), expired: true),
         ]
-        caps = try SampleData.caps(ledger.ledger, regime: compiled, names: countryNames, licences: licences)
+        caps = try SampleData.caps(try ledger.ledger, regime: compiled, names: countryNames, licences: licences)
 
         let enforced = try book.compile(regime: "enforced")
         rules = RulesPage(asOf: SampleData.asOf, regimes: book.regimes.keys.sorted(),

@@ -1,4 +1,5 @@
 import AllocationLedger
+import ComplianceService
 import ComputeMetrics
 import Dashboard
 import DiffusionRules
@@ -14,18 +15,19 @@ struct CommittedRow {
     var receipt: LedgerReceipt?
 }
 
-/// Screens and commits example files into a throwaway SQLite ledger, as `screen --commit` does.
+/// Screens and commits example files into a throwaway SQLite ledger through the application layer
+/// (`ComplianceService.commit`, what `screen --commit` and `POST /v1/screenings` call).
 struct SampleLedger {
-    let ledger: any AllocationLedger
-    let book: RuleBook
+    let service: ComplianceService
     let regime: CompiledRegime
+    var ledger: any AllocationLedger { get throws { try service.ledger() } }
+    var book: RuleBook { service.book }
     /// One fixed clock for every event, so the pages show the same times from run to run.
     static let recordedAt = "2026-06-01T09:00:00Z"
 
-    init(directory: String, book: RuleBook, regime: CompiledRegime) throws {
-        self.ledger = try Ledgers.open(directory + "/ledger.sqlite", create: true)
-        self.book = book
-        self.regime = regime
+    init(directory: String, book: RuleBook, regime: String) throws {
+        self.service = try ComplianceService(book: book, ledger: directory + "/ledger.sqlite", create: true, clock: { SampleLedger.recordedAt })
+        self.regime = try service.regime(regime)
     }
 
     func seedFleet(_ path: String, name: String) throws {
@@ -35,43 +37,24 @@ struct SampleLedger {
 
     /// Commits a transactions file; returns its rows with their receipts.
     func commit(_ path: String, name: String) throws -> [CommittedRow] {
-        let input = try TransactionReader.read(path: path, displayName: name, book: book)
-        let run = RunInfo(fileSHA256: try Digest.sha256Hex(fileAt: path), fileName: name, regime: regime.id,
-                          recordedAt: SampleLedger.recordedAt)
-        var determinations: [Determination] = []
-        let outcome = try ledger.commit(run: run, limits: { regime.capLimit(for: $0, on: $1) }) { snapshot in
-            determinations.removeAll()
-            var records: [LedgerRecord] = []
-            ScreeningRun.screen(input, regime: regime, snapshot: snapshot) { result in
-                let d = result.determination
-                determinations.append(d)
-                records.append(LedgerRecord(
-                    rowID: d.id, determinationJSON: ScreeningRun.jsonLine(d), debits: d.debits,
-                    installedBaseAddition: result.installedBaseAddition.map {
-                        InstalledBaseEntry(holder: $0.holder, country: $0.country, tpp: $0.tpp)
-                    }, date: d.date))
-            }
-            return records
-        }
+        var input = try ScreeningInput(path: path, book: book)
+        input.name = name
+        let result = try service.commit(input, regime: regime, requestKey: nil, by: nil)
         let publicKey = try ledger.publicKey()
         var receipts: [String: LedgerReceipt] = [:]
-        for line in try ledger.receipts(run: outcome.runID) {
+        for line in try service.receipts(run: result.runID) {
             let receipt = SampleLedger.receipt(line, publicKey: publicKey)
             receipts[receipt.row] = receipt.view
         }
-        return zip(determinations, input.transactions).map { d, t in
-            CommittedRow(run: outcome.runID, determination: d, parties: SampleLedger.parties(t, input.parties), receipt: receipts[d.id])
+        return zip(result.determinations ?? [], input.file.transactions).map { d, t in
+            CommittedRow(run: result.runID, determination: d, parties: SampleLedger.parties(t, input.file.parties), receipt: receipts[d.id])
         }
     }
 
-    /// The receipt's ledger position and its signature status, as the server would show them.
+    /// The receipt's ledger position and its signature status, as the server shows them.
     static func receipt(_ line: String, publicKey: String?) -> (row: String, view: LedgerReceipt) {
-        let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
-        let position = object["ledger"] as? [String: Any] ?? [:]
-        let input = object["input"] as? [String: Any] ?? [:]
-        let pack = object["rule_pack"] as? [String: Any] ?? [:]
         let status: SignatureStatus
-        if object["signature"] == nil {
+        if !line.contains("\"signature\"") {
             status = .missing
         } else {
             switch Receipts.verify(line, publicKey: publicKey) {
@@ -79,10 +62,8 @@ struct SampleLedger {
             case let .failure(error): status = .invalid(error.message)
             }
         }
-        let view = LedgerReceipt(sequence: (position["seq"] as? NSNumber)?.int64Value ?? 0, hash: position["hash"] as? String ?? "",
-                                 publicKey: object["public_key"] as? String ?? "", recordedAt: position["recorded_at"] as? String ?? "",
-                                 rulePackSHA256: pack["sha256"] as? String ?? "", signature: status)
-        return (input["row_id"] as? String ?? "", view)
+        let (row, receipt) = LedgerReceipt.parse(line, signature: status)
+        return (row, receipt)
     }
 
     static func parties(_ t: Transaction, _ parties: PartyTable) -> RowParties {
