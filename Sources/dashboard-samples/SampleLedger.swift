@@ -47,7 +47,7 @@ struct SampleLedger {
             receipts[receipt.row] = receipt.view
         }
         return zip(result.determinations ?? [], input.file.transactions).map { d, t in
-            CommittedRow(run: result.runID, determination: d, parties: SampleLedger.parties(t, input.file.parties), receipt: receipts[d.id])
+            CommittedRow(run: result.runID, determination: d, parties: RowParties(transaction: t, parties: input.file.parties), receipt: receipts[d.id])
         }
     }
 
@@ -64,11 +64,5 @@ struct SampleLedger {
         }
         let (row, receipt) = LedgerReceipt.parse(line, signature: status)
         return (row, receipt)
-    }
-
-    static func parties(_ t: Transaction, _ parties: PartyTable) -> RowParties {
-        RowParties(quantity: t.quantity, consignee: parties[t.consignee], consigneeHQ: t.consigneeHQ.description,
-                   ultimateParent: parties[t.ultimateParent], exporterCountry: t.exporterCountry.description,
-                   veu: t.veu == .none ? nil : t.veu.code, endUse: t.endUse == .unspecified ? nil : t.endUse.code)
     }
 }

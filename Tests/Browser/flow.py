@@ -58,14 +58,28 @@ def api(base, method, path, token=None, body=None):
         return status, raw.decode(errors="replace")
 
 
-def sign_in(c, base, token, name):
+def sign_in(c, base, token, name, landing="/holds"):
+    """Signs in through the form; a role lands on the page it works (officer: the queue)."""
     d = c.driver
     c.load(base + "/login", "Sign in")
     d.find_element(By.ID, "token").send_keys(token)
     d.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
     c.page_checks()
-    c.expect(d.current_url.split("?")[0].endswith("/holds"), f"signing in lands on the holds queue ({d.current_url})")
+    c.expect(d.current_url.split("?")[0].endswith(landing), f"signing in lands on {landing} ({d.current_url})")
     c.expect(text(d, "[data-testid=user-name]") == name, f"signed in as {name}")
+
+
+def submit(c, form, title, expected_status=None):
+    """Submits a form and checks the page it leads to (a refusal: its 4xx status is expected)."""
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    c.page_checks(title, expected_status=expected_status)
+
+
+def fill(form, values):
+    for name, value in values:
+        field = form.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
 
 
 def licence_row(d, number):
@@ -113,7 +127,14 @@ def main():
         if os.path.samefile(args.deals, os.path.join(REPO, "examples/deals-2023-2026.csv")):
             c.expect(held == expected_held, f"licence-required rows {held} are the public cases' {expected_held}")
 
-        # 3. The officer signs in and sees one open hold per licence-required row of the run.
+        # 3. A bad token is refused on the sign-in page (401, nothing set); the officer signs in and
+        #    sees one open hold per licence-required row of the run.
+        c.load(base + "/login", "Sign in")
+        d.find_element(By.ID, "token").send_keys("aid_" + "0" * 64)
+        d.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+        c.page_checks("Sign in", expected_status=401)
+        c.expect("not valid" in text(d, ".notice-error"), f"a bad token is refused: {text(d, '.notice-error')!r}")
+        c.expect(not d.find_elements(By.CSS_SELECTOR, "[data-testid=user-name]"), "nobody is signed in after a bad token")
         sign_in(c, base, args.officer_token, args.officer_name)
         c.expect(text(d, "[data-testid=user-role]") == "officer", "role officer shown")
         c.load(base + "/holds?status=open", "Holds")
@@ -140,13 +161,12 @@ def main():
         c.load(queue[args.row], "Hold")
         hold_url = d.current_url
         form = d.find_element(By.ID, "release-form")
-        for name, value in [("licence_number", licence), ("licence_issued", "2025-01-01"), ("licence_expires", "2027-12-31"),
-                            ("limit_tpp", plain(limit)), ("note", "released by the browser flow test")]:
-            form.find_element(By.NAME, name).send_keys(value)
+        fill(form, [("licence_number", licence), ("licence_issued", "2025-01-01"), ("licence_expires", "2027-12-31"),
+                    ("limit_tpp", plain(limit)), ("note", "released by the browser flow test")])
         c.shot("03-release-form")
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        c.page_checks("Hold")
-        c.expect(d.current_url == hold_url, f"303 back to the hold's page ({d.current_url})")
+        submit(c, form, "Hold")
+        c.expect(d.current_url.split("?")[0] == hold_url, f"303 back to the hold's page ({d.current_url})")
+        c.expect(f"released against licence {licence}" in text(d, ".notice-success"), f"a notice says so: {text(d, '.notice-success')!r}")
         c.expect(f"released against {licence}" in text(d, "[data-testid=hold-outcome]"), "the hold shows it was released against the new licence")
         c.expect(not d.find_elements(By.ID, "release-form"), "a released hold has no decision form")
         d.refresh()
@@ -167,6 +187,51 @@ def main():
         status, balance = api(base, "GET", f"/v1/licences/{licence}", args.officer_token)
         c.expect(status == 200 and float(balance.get("remaining", -1)) == remaining, f"GET /v1/licences/{licence}: remaining {remaining}, got {status} {balance}")
 
+        # 6b. A release beyond what is left of the licence is refused by the ledger: the hold page
+        #     again (409) with the ledger's message and what was typed; nothing recorded.
+        bigger = [k for k in held if k != args.row and float(determinations[k]["tpp_total"]) > remaining]
+        if c.expect(bigger, f"a held row ships more than the {plain(remaining)} TPP left"):
+            over = bigger[0]
+            c.load(queue[over], "Hold")
+            over_url = d.current_url
+            form = d.find_element(By.ID, "release-form")
+            fill(form, [("licence_number", licence)])
+            submit(c, form, "Hold", expected_status=409)
+            refusal = text(d, "[data-testid=form-error]")
+            c.expect("refused" in refusal and licence in refusal, f"the over-limit release of {over} is refused: {refusal!r}")
+            c.expect(d.find_element(By.ID, "licence_number").get_attribute("value") == licence, "the refused form keeps the licence typed")
+            c.expect("open" in text(d, ".page-head .status"), "the hold stays open")
+            c.shot("05b-over-limit")
+            status, balance = api(base, "GET", f"/v1/licences/{licence}", args.officer_token)
+            c.expect(status == 200 and float(balance.get("remaining", -1)) == remaining, f"nothing debited by the refusal: remaining {balance.get('remaining')}")
+            # A form posted without its CSRF field (as another site would) is refused: 403, nothing recorded.
+            hold_id = over_url.rstrip("/").split("/")[-1]
+            request = urllib.request.Request(f"{base}/holds/{hold_id}/decision", method="POST",
+                                             data=b"action=reject&note=forged", headers={
+                                                 "Content-Type": "application/x-www-form-urlencoded",
+                                                 "Cookie": "aid_session=" + args.officer_token})
+            try:
+                forged = urllib.request.urlopen(request, timeout=30).status
+            except urllib.error.HTTPError as error:
+                forged = error.code
+            c.expect(forged == 403, f"a decision without a CSRF token gets 403, got {forged}")
+            status, hold = api(base, "GET", f"/v1/holds/{hold_id}", args.officer_token)
+            c.expect(status == 200 and hold.get("status") == "open", f"the forged decision recorded nothing ({hold.get('status')})")
+
+        # 6c. Reject another hold with a note.
+        rejected = next((k for k in held if k not in (args.row,) and determinations[k].get("review_policy") == "policy_of_denial"), None)
+        if c.expect(rejected, "a held row under a policy of denial to reject"):
+            c.load(queue[rejected], "Hold")
+            reject_url = d.current_url
+            form = d.find_element(By.ID, "reject-form")
+            fill(form, [("note", "policy of denial: not licensable")])
+            submit(c, form, "Hold")
+            c.expect(d.current_url.split("?")[0] == reject_url, "303 back to the rejected hold")
+            c.expect("rejected" in text(d, ".page-head .status"), f"hold of {rejected} rejected")
+            c.expect("policy of denial: not licensable" in text(d, "[data-testid=hold-outcome]"), "the rejection shows its note")
+            c.expect(not d.find_elements(By.CSS_SELECTOR, "form[action*='/decision']"), "a rejected hold has no decision form")
+            c.shot("05c-rejected")
+
         # 7. The determination memo of the released row.
         c.load(hold_url, "Hold")
         memo_url = d.find_element(By.CSS_SELECTOR, ".page-head a[href*='/memo/']").get_attribute("href")
@@ -178,15 +243,20 @@ def main():
         c.expect("released" in text(d, ".memo-body .status"), "the memo shows the hold released")
         c.shot("06-memo", full_page=True)
         c.print_view("06-memo")
+        # The memo of a row that needed no licence (no hold): its receipt verifies too.
+        free = next(k for k, x in determinations.items() if not x["license_required"])
+        c.load(f"{base}/memo/{run}/{free}", "Determination memo")
+        c.expect(text(d, "[data-testid=signature]") == "valid", f"the receipt of {free} verifies")
 
         # 8. Sign out; the screener may not decide holds.
         c.load(hold_url, "Hold")
         d.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
         c.page_checks()
         c.expect("/login" in d.current_url, "signing out returns to the login page")
-        sign_in(c, base, args.screener_token, args.screener_name)
+        sign_in(c, base, args.screener_token, args.screener_name, landing="/caps")
         d.get(hold_url)
-        c.page_checks()
+        c.page_checks(expected_status=403)
+        c.expect("role screener" in text(d, "main"), f"the screener gets the 403 page: {text(d, 'main')[:120]!r}")
         c.expect(not d.find_elements(By.CSS_SELECTOR, "form[action*='/decision']"), "the screener sees no decision form")
         c.shot("07-screener")
         hold_id = hold_url.rstrip("/").split("/")[-1]

@@ -41,7 +41,7 @@ enum DashboardPages {
                 var shown: [Dashboard.HoldStatus: Int] = [:]
                 for (status, count) in counts { if let s = Dashboard.HoldStatus(rawValue: status.rawValue) { shown[s] = count } }
                 let page = HoldsPage(filter: status.flatMap { Dashboard.HoldStatus(rawValue: $0.rawValue) }, counts: shown,
-                                     holds: holds.compactMap(PageViews.hold))
+                                     holds: holds.compactMap { PageViews.hold($0, book: service.book) })
                 return site.html(site.renderer.render(page, chrome: site.chrome(request, principal)))
             },
             PageRoute(method: .get, path: "/holds/{id}", permission: .readHolds) { request, context, principal in
@@ -59,7 +59,7 @@ enum DashboardPages {
                 let raw = context.parameters.get("row") ?? ""
                 let row = raw.removingPercentEncoding ?? raw
                 let memo = try await Blocking.run { try service.memo(run: run, row: row) }
-                let page = PageViews.memo(memo, names: site.countryNames)
+                let page = PageViews.memo(memo, names: site.countryNames, book: site.service.book)
                 return site.html(site.renderer.render(page, chrome: site.chrome(request, principal)))
             },
             PageRoute(method: .get, path: DashboardRoutes.caps, permission: .readCaps) { request, _, principal in
@@ -152,10 +152,10 @@ enum DashboardPages {
     static func holdPage(_ site: DashboardSite, _ id: Int64, _ principal: Principal) async throws -> HoldDetailPage {
         let service = site.service
         let (memo, licences) = try await Blocking.run { (try service.memo(hold: id), try service.licences()) }
-        guard let hold = memo.hold, let summary = PageViews.hold(hold) else {
+        guard let hold = memo.hold, let summary = PageViews.hold(hold, book: service.book) else {
             throw ServiceError(.unavailable, "hold \(id): its determination is unreadable; run `ledger verify`")
         }
-        return HoldDetailPage(hold: summary, memo: PageViews.memo(memo, names: site.countryNames),
+        return HoldDetailPage(hold: summary, memo: PageViews.memo(memo, names: site.countryNames, book: site.service.book),
                               licences: licences.filter { $0.status == "active" }.map(PageViews.licence),
                               canDecide: principal.role.allows(.decideHolds) && hold.status.isPending)
     }

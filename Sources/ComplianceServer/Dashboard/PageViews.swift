@@ -3,6 +3,7 @@ import ComplianceService
 import ComputeMetrics
 import Dashboard
 import DiffusionRules
+import RuleData
 import Screening
 import TabularIO
 
@@ -11,7 +12,7 @@ import TabularIO
 enum PageViews {
     /// A hold as the queue and the hold page show it; nil when its determination is unreadable
     /// (`ledger verify` reports such a row).
-    static func hold(_ hold: Hold) -> HoldSummary? {
+    static func hold(_ hold: Hold, book: RuleBook) -> HoldSummary? {
         guard let determination = DeterminationDecoding.decode(hold.determinationJSON),
               let status = Dashboard.HoldStatus(rawValue: hold.status.rawValue) else { return nil }
         let decision = hold.decisions.last.flatMap { record -> Dashboard.HoldDecision? in
@@ -20,12 +21,17 @@ enum PageViews {
                                           licenceNumber: record.licence, note: record.note)
         }
         return HoldSummary(id: hold.id, run: hold.run, status: status, openedAt: hold.createdAt, determination: determination,
-                           parties: parties(inputCSV: hold.inputCSV, quantity: hold.quantity), decision: decision)
+                           parties: parties(inputCSV: hold.inputCSV, quantity: hold.quantity, book: book), decision: decision)
     }
 
     /// The transactions-CSV columns a determination does not repeat, from the row as given (a
-    /// held row keeps its input: header line and row line).
-    static func parties(inputCSV: String, quantity: Int64?) -> RowParties {
+    /// held row keeps its input: header line and row line), read as screening read it (defaults
+    /// applied); the columns as given if the row no longer reads under today's rule data.
+    static func parties(inputCSV: String, quantity: Int64?, book: RuleBook) -> RowParties {
+        if let file = try? TransactionReader.read(reader: CSVRecordReader(bytes: Array(inputCSV.utf8), displayName: "hold"), book: book),
+           let transaction = file.transactions.first {
+            return RowParties(transaction: transaction, parties: file.parties)
+        }
         var values: [String: String] = [:]
         let reader = CSVRecordReader(bytes: Array(inputCSV.utf8), displayName: "hold")
         if let header = try? reader.next()?.strings, let record = try? reader.next() {
@@ -86,16 +92,14 @@ enum PageViews {
 
     /// The memo of a committed row: facts as given (held rows), the signed receipt and whether its
     /// signature verifies (`DeterminationMemo.signatureStatus`: `valid`, `no receipt`, or why not).
-    static func memo(_ memo: DeterminationMemo, names: [CountryCode: String]) -> MemoPage {
-        var values: [String: String] = [:]
-        for (column, value) in memo.facts where !value.trimmingASCIIWhitespace().isEmpty {
-            values[column.trimmingASCIIWhitespace()] = value.trimmingASCIIWhitespace()
-        }
+    /// Rows committed without a hold keep no input in the ledger: their memo shows the
+    /// determination's own facts and no parties.
+    static func memo(_ memo: DeterminationMemo, names: [CountryCode: String], book: RuleBook) -> MemoPage {
         let receipt = memo.receipt.map { line -> LedgerReceipt in
             let status: SignatureStatus = memo.signatureStatus == "valid" ? .valid : .invalid(memo.signatureStatus)
             return LedgerReceipt.parse(line, signature: status).receipt
         }
-        return MemoPage(run: memo.run, determination: memo.determination, parties: parties(values, quantity: memo.hold?.quantity),
-                        destinationName: names[memo.determination.destination], receipt: receipt, hold: memo.hold.flatMap(hold))
+        return MemoPage(run: memo.run, determination: memo.determination, parties: memo.hold.map { parties(inputCSV: $0.inputCSV, quantity: $0.quantity, book: book) } ?? RowParties(),
+                        destinationName: names[memo.determination.destination], receipt: receipt, hold: memo.hold.flatMap { hold($0, book: book) })
     }
 }

@@ -112,3 +112,18 @@ public enum SignatureStatus: Sendable, Hashable {
         }
     }
 }
+
+extension RowParties {
+    /// The parties of a screened transaction (as read by the transactions reader, defaults
+    /// applied: the ultimate parent is the consignee, the exporter country the US, unless given).
+    ///
+    /// ```swift
+    /// let parties = RowParties(transaction: file.transactions[0], parties: file.parties)
+    /// parties.consignee   // "Yotta Data Services"
+    /// ```
+    public init(transaction t: Transaction, parties: PartyTable) {
+        self.init(quantity: t.quantity, consignee: parties[t.consignee], consigneeHQ: t.consigneeHQ.description,
+                  ultimateParent: parties[t.ultimateParent], exporterCountry: t.exporterCountry.description,
+                  veu: t.veu == .none ? nil : t.veu.code, endUse: t.endUse == .unspecified ? nil : t.endUse.code)
+    }
+}
