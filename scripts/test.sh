@@ -5,9 +5,11 @@
 # PostgreSQL), and stops the cluster on exit. This is the README's test command and what CI runs
 # (.ci/run).
 #
-# Then the dashboard's browser test: every page rendered by `dashboard-samples`, opened in headless
-# Debian chromium by Tests/Browser/pages.py (PyPI selenium); pages in .build/dashboard-pages,
-# screenshots in .build/dashboard-screenshots.
+# Then the dashboard's browser tests in headless Debian chromium (PyPI selenium): every page
+# rendered by `dashboard-samples`, opened by Tests/Browser/pages.py (pages in .build/dashboard-pages,
+# screenshots in .build/dashboard-screenshots); and the end-to-end flow against a real
+# `ai-diffusion serve` on a fresh SQLite ledger (scripts/browser-flow.sh -> Tests/Browser/flow.py,
+# screenshots in .build/flow-screenshots).
 # Chromium missing is a failure, not a skip: this script installs it.
 #
 # AI_DIFFUSION_TEST_POSTGRES_URL already set: use that server instead of starting one.
@@ -59,3 +61,4 @@ swift test --skip-build --disable-xctest
 rm -rf .build/dashboard-pages .build/dashboard-screenshots
 .build/debug/dashboard-samples --out .build/dashboard-pages
 python3 Tests/Browser/pages.py --root .build/dashboard-pages --screenshots .build/dashboard-screenshots
+scripts/browser-flow.sh .build/flow-screenshots

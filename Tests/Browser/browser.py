@@ -9,9 +9,10 @@ import shutil
 import sys
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 WIDTH, HEIGHT = 1280, 800
 
@@ -171,6 +172,23 @@ def table_pairs(driver, selector):
     """{row header: cell} of a two-column table (the memo's facts and receipt)."""
     return {tr.find_element(By.TAG_NAME, "th").text: tr.find_element(By.TAG_NAME, "td").text
             for tr in driver.find_elements(By.CSS_SELECTOR, selector)}
+
+
+def click_and_wait(driver, element, timeout=60):
+    """Clicks a submit button or link and waits until the page it leads to has loaded (click()
+    returns before the navigation: checking at once would read the old page, or none). The old
+    page is marked first; the new one has no mark. Errors while the document is being replaced
+    count as "not yet"."""
+    driver.execute_script("window.__aidBeforeClick = true")
+    element.click()
+
+    def loaded(d):
+        try:
+            return d.execute_script("return !window.__aidBeforeClick && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
+    WebDriverWait(driver, timeout).until(loaded)
 
 
 def no_alert(driver):

@@ -30,7 +30,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import plain, start, table_pairs, text  # noqa: E402
+from browser import click_and_wait, plain, start, table_pairs, text  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -63,7 +63,7 @@ def sign_in(c, base, token, name, landing="/holds"):
     d = c.driver
     c.load(base + "/login", "Sign in")
     d.find_element(By.ID, "token").send_keys(token)
-    d.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]"))
     c.page_checks()
     c.expect(d.current_url.split("?")[0].endswith(landing), f"signing in lands on {landing} ({d.current_url})")
     c.expect(text(d, "[data-testid=user-name]") == name, f"signed in as {name}")
@@ -71,7 +71,7 @@ def sign_in(c, base, token, name, landing="/holds"):
 
 def submit(c, form, title, expected_status=None):
     """Submits a form and checks the page it leads to (a refusal: its 4xx status is expected)."""
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    click_and_wait(c.driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     c.page_checks(title, expected_status=expected_status)
 
 
@@ -131,7 +131,7 @@ def main():
         #    sees one open hold per licence-required row of the run.
         c.load(base + "/login", "Sign in")
         d.find_element(By.ID, "token").send_keys("aid_" + "0" * 64)
-        d.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]"))
         c.page_checks("Sign in", expected_status=401)
         c.expect("not valid" in text(d, ".notice-error"), f"a bad token is refused: {text(d, '.notice-error')!r}")
         c.expect(not d.find_elements(By.CSS_SELECTOR, "[data-testid=user-name]"), "nobody is signed in after a bad token")
@@ -250,7 +250,7 @@ def main():
 
         # 8. Sign out; the screener may not decide holds.
         c.load(hold_url, "Hold")
-        d.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
         c.page_checks()
         c.expect("/login" in d.current_url, "signing out returns to the login page")
         sign_in(c, base, args.screener_token, args.screener_name, landing="/caps")

@@ -138,11 +138,14 @@ enum DashboardPages {
             return try loginPage(site, request, nil, error: error.description, status: .badRequest)
         }
         let service = site.service
-        guard let signedIn = try? await Blocking.run({ try service.authenticate(login.token) }) else {
+        let token = login.token.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let signedIn = try? await Blocking.run({ try service.authenticate(token) }) else {
             return try loginPage(site, request, nil, error: "That token is not valid (unknown or revoked).", status: .unauthorized)
         }
         var response = DashboardSite.redirect(login.next == DashboardRoutes.root ? DashboardSite.landing(signedIn.role) : login.next)
-        response.setCookie(Cookie(name: TokenAuthenticator.cookie, value: login.token, path: "/", httpOnly: true, sameSite: .strict))
+        // Behind a TLS-terminating proxy (X-Forwarded-Proto: https) the cookie is also Secure.
+        let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+        response.setCookie(Cookie(name: TokenAuthenticator.cookie, value: token, path: "/", secure: secure, httpOnly: true, sameSite: .strict))
         response.setCookie(Cookie(name: DashboardSite.preSessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
