@@ -1,24 +1,30 @@
 #!/usr/bin/env python3
 """End-to-end flow of issue 9 in a real browser, against a running `ai-diffusion serve`.
 
+scripts/browser-flow.sh (run by scripts/test.sh) sets it up on a fresh ledger:
+
     ai-diffusion tokens create --role officer --name ana.officer --ledger L    # last line: the token
     ai-diffusion tokens create --role screener --name sam.screener --ledger L
-    ai-diffusion serve --ledger L --port 8080 &
-    python3 Tests/Browser/flow.py --url http://127.0.0.1:8080 \\
-        --officer-token "$OFFICER" --screener-token "$SCREENER" --screenshots /tmp/flow-shots
+    ai-diffusion serve --ledger L --port 0 &                                   # prints the port
+    python3 Tests/Browser/flow.py --url http://127.0.0.1:PORT \\
+        --officer-token "$OFFICER" --screener-token "$SCREENER" --screenshots DIR
 
-On a fresh ledger: commits the public deals through the JSON API (as the screener), signs in to the
-dashboard as the officer, sees one open hold per `license_required` row, releases the hold of P05
-with a new licence typed into the form, sees the licence's remaining quantity drop by the
-shipment's TPP (on the caps page and through the API) and the licence chart change, opens the
-determination memo, then checks that the screener may not decide holds (403). Fails on any
-JavaScript console error (SEVERE log entry); saves a screenshot per step.
+The flow: commits the public deals through the JSON API (as the screener); a bad token is refused
+on the sign-in page; signs in as the officer, sees one open hold per `license_required` row,
+releases the hold of P05 with a new licence typed into the form, sees the licence's remaining
+quantity drop by the shipment's TPP (on the caps page and through the API) and the licence chart
+change; is refused an over-limit release against that licence (409, nothing debited) and a
+decision without a CSRF token (403); rejects a hold with a note; opens determination memos and sees
+their receipts' signatures `valid`; then checks that the screener gets a 403 page on a hold and 403
+deciding through the API. Fails on any JavaScript console error (SEVERE log entry) other than the
+browser's line for a page the step expects to be refused; saves a screenshot per step.
 
 What it assumes of the server (issue 9 and the dashboard's route contract, docs/dashboard.md):
 POST /v1/screenings {"regime", "compare", "commit", "rows"} -> {"run", "determinations"};
 GET /v1/licences/{number} -> {"limit_tpp" or "limit", "used", "remaining", ...};
-POST /v1/holds/{id}/decision; GET/POST /login, /holds, /holds/{id}, POST /holds/{id}/decision
-(303 back to /holds/{id}), /memo/{run}/{row}, /caps; bearer tokens in the Authorization header.
+GET /v1/holds/{id}, POST /v1/holds/{id}/decision; GET/POST /login, /holds, /holds/{id},
+POST /holds/{id}/decision (303 back to /holds/{id}?done=...), /memo/{run}/{row}, /caps; bearer
+tokens in the Authorization header, the session cookie aid_session.
 """
 import argparse
 import csv
