@@ -15,7 +15,9 @@ public struct APIRoute: Sendable {
     let handler: @Sendable (inout Request, APIContext, Principal?) async throws -> Response
 
     /// The path as Hummingbird's router spells it (`/v1/holds/:id`).
-    var routerPath: String {
+    var routerPath: String { Self.routerPath(path) }
+
+    static func routerPath(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { part in
             part.hasPrefix("{") && part.hasSuffix("}") ? ":" + part.dropFirst().dropLast() : String(part)
         }.joined(separator: "/")

@@ -4,30 +4,19 @@ import HTTPTypes
 import TabularIO
 import Hummingbird
 
-/// The dashboard's login: `POST /login` with a token (form field `token`, or JSON `{"token"}`)
-/// checks it and sets it as an HttpOnly, SameSite=Strict session cookie, so the browser's pages
-/// carry it without script access; `POST /logout` clears it. The cookie holds the token itself,
-/// so any instance can check it against the ledger (no session state in the server).
+/// The API's login: `POST /login` with JSON `{"token"}` checks the token and sets it as an
+/// HttpOnly, SameSite=Strict session cookie, so the browser's pages carry it without script access;
+/// `POST /logout` clears it. The cookie holds the token itself, so any instance can check it against
+/// the ledger (no session state in the server). The dashboard's sign-in form (CSRF-checked) is
+/// `DashboardPages.login`, which hands JSON bodies here.
 enum Session {
     static func login(_ request: inout Request, _ service: ComplianceService) async throws -> Response {
-        let form = request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
         let body = try await request.bytes(limit: 64 << 10)
-        var token: String?, next = "/"
-        if form {
-            let fields = formFields(String(decoding: body, as: UTF8.self))
-            token = fields["token"]
-            if let target = fields["next"], target.hasPrefix("/"), !target.hasPrefix("//") { next = target }
-        } else {
-            token = try JSONValue.parse(body, maxDepth: 4).text("token", in: "login")
-        }
+        let token = try JSONValue.parse(body, maxDepth: 4).text("token", in: "login")
         let secret = token?.trimmingCharacters(in: .whitespaces) ?? ""
         let principal = try? await Blocking.run { try service.authenticate(secret) }
-        guard let principal else {
-            if form { return redirect("/login?error=1") }
-            return Reply.error(ServiceError(.unauthorized, "the token is not valid"))
-        }
-        var response = form ? redirect(next)
-            : Reply.json(me(principal))
+        guard let principal else { return Reply.error(ServiceError(.unauthorized, "the token is not valid")) }
+        var response = Reply.json(me(principal))
         response.setCookie(Cookie(name: TokenAuthenticator.cookie, value: secret, path: "/", httpOnly: true, sameSite: .strict))
         return response
     }
@@ -47,16 +36,4 @@ enum Session {
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
     }
-
-    /// `a=1&b=x%20y` → fields (`+` is a space).
-    static func formFields(_ text: String) -> [String: String] {
-        var out: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
-            let key = parts[0].removingPercentEncoding ?? parts[0]
-            out[key] = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
-        }
-        return out
-    }
 }
-

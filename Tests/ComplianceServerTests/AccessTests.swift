@@ -54,21 +54,22 @@ struct AccessTests {
         #expect(Role.with(.writeTokens) == [.admin] && Role.with(.readTokens) == [.auditor, .admin])
     }
 
-    @Test("POST /login sets the token as an HttpOnly, SameSite=Strict cookie that authenticates the pages' requests")
+    @Test("POST /login (the sign-in form, with its CSRF token) sets the token as an HttpOnly, SameSite=Strict cookie that authenticates the pages' requests")
     func cookieLogin() async throws {
         let fixture = try Fixture()
         let officer = try #require(fixture.tokens[.officer])
         try await fixture.app().test(.router) { client in
-            let login = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                                 body: buffer("token=\(officer)&next=%2Fholds"))
+            var browser = DashboardRouteTests.Browser()
+            _ = try await browser.get(client, "/login?next=%2Fholds")
+            let login = try await browser.post(client, "/login", "token=\(officer)&next=%2Fholds")
             #expect(login.status == .seeOther && login.headers[.location] == "/holds")
-            let cookie = try #require(login.headers[.setCookie])
+            let cookie = try #require(login.headers[values: .setCookie].first { $0.hasPrefix("aid_session=") })
             #expect(cookie.hasPrefix("aid_session=\(officer)") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
             let page = try await client.execute(uri: "/v1/holds", method: .get, headers: [.cookie: "aid_session=\(officer)"])
             #expect(page.status == .ok)
-            let refused = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                                   body: buffer("token=wrong"))
-            #expect(refused.status == .seeOther && refused.headers[.location] == "/login?error=1" && refused.headers[.setCookie] == nil)
+            var other = DashboardRouteTests.Browser()
+            let refused = try await other.signIn(client, "wrong")
+            #expect(refused.status == .unauthorized && !refused.headers[values: .setCookie].contains { $0.hasPrefix("aid_session=") })
             let logout = try await client.execute(uri: "/logout", method: .post)
             #expect(logout.headers[.setCookie]?.contains("Max-Age=0") == true)
         }

@@ -8,12 +8,16 @@ import RuleData
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the compliance service: the /v1 JSON API (OpenAPI at /openapi.json), /healthz, /readyz and /metrics.",
+        abstract: "Run the compliance service: the dashboard at /, the /v1 JSON API (OpenAPI at /openapi.json), /healthz, /readyz and /metrics.",
         discussion: """
         SQLite (the default ledger) serves one instance; with --ledger postgres://... any number of \
         stateless instances share one database. Prints `listening on http://HOST:PORT` to stderr once \
         bound; SIGTERM or SIGINT shuts it down gracefully. Every route but /healthz, /readyz, /metrics \
         and POST /login needs a bearer token from `ai-diffusion tokens create`.
+
+        The dashboard is at http://HOST:PORT/ (sign in with a token). Its forms carry CSRF tokens \
+        signed with $AI_DIFFUSION_DASHBOARD_SECRET (32 bytes or more; give every instance behind one \
+        load balancer the same); unset, each process draws a random secret.
 
         Examples:
           ai-diffusion tokens create --role screener --name erp --ledger ledger.sqlite
@@ -43,7 +47,14 @@ struct ServeCommand: ParsableCommand {
             book: try RuleBookLoader.loadBundled(), ledger: ledgerOption.path, signingKey: ledgerOption.signingKey, create: true,
             connections: connections, limits: RequestLimits(maxBodyBytes: maxBodyBytes, maxRows: maxRows, maxJSONDepth: maxJSONDepth),
             tokenCacheSeconds: tokenCacheSeconds)
-        let options = ServerOptions(host: host, port: port)
+        var secret: [UInt8]?
+        if let text = ProcessInfo.processInfo.environment["AI_DIFFUSION_DASHBOARD_SECRET"], !text.isEmpty {
+            guard text.utf8.count >= 32 else {
+                throw ValidationError("AI_DIFFUSION_DASHBOARD_SECRET has \(text.utf8.count) bytes; the dashboard's CSRF secret needs at least 32")
+            }
+            secret = Array(text.utf8)
+        }
+        let options = ServerOptions(host: host, port: port, dashboardSecret: secret)
         try blockOn { try await ComplianceServer.run(service: service, options: options) }
         printError("stopped")
     }
