@@ -31,8 +31,9 @@ public struct ScreenedBatch: Sendable {
 /// and other callers use.
 ///
 /// - ``screen(_:regime:snapshot:format:sink:stage:)`` streams a ``ValidatedFile`` (the second pass)
-///   through a pipeline on every core: rows are read and formatted concurrently, decided in order;
-///   memory stays bounded whatever the file's size.
+///   through a pipeline on every core: rows are read, prepared (everything that reads no balance;
+///   rows whose deciding rule draws no cap are decided there) and formatted concurrently; the
+///   balance-dependent rest is decided in file order; memory stays bounded whatever the file's size.
 /// - ``compare(_:_:_:snapshot:format:sink:)`` does the same under two regimes side by side.
 /// - ``forEachBatch(_:screener:stage:body:)`` hands decided batches, in order, to the caller (commits).
 /// - ``screen(_:regime:snapshot:emit:)`` screens rows already in memory (tests, small inputs), one
@@ -71,13 +72,31 @@ public enum ScreeningRun {
         return json.text
     }
 
+    /// A batch read on a worker thread: its rows, and what each decision needs that reads no
+    /// balance (``RowPreparer``), one set per regime.
+    struct PreparedBatch {
+        var transactions: [Transaction]
+        var prepared: [[PreparedRow]]
+    }
+
+    /// Reads batch `index` and prepares its rows under each regime (on a worker thread).
+    static func read(_ file: ValidatedFile, batch index: Int, preparers: [FormatterPool<RowPreparer>]) throws -> PreparedBatch {
+        let transactions = try file.transactions(inBatch: index)
+        return PreparedBatch(transactions: transactions, prepared: preparers.map { pool in pool.with { transactions.map($0.prepare) } })
+    }
+
+    static func preparers(_ regime: CompiledRegime, _ file: ValidatedFile) -> FormatterPool<RowPreparer> {
+        FormatterPool { RowPreparer(regime: regime, items: file.items) }
+    }
+
     /// Decides one batch in order, applying `stage` to every row.
-    static func decide(_ transactions: [Transaction], screener: Screener, stage: inout (any RowStage)?) -> ScreenedBatch {
+    static func decide(_ transactions: [Transaction], prepared: [PreparedRow]? = nil, screener: Screener,
+                       stage: inout (any RowStage)?) -> ScreenedBatch {
         var decisions: [Decision] = []
         decisions.reserveCapacity(transactions.count)
         var annotations: [Int: RowAnnotations] = [:]
         for (i, transaction) in transactions.enumerated() {
-            var decision = screener.decide(transaction)
+            var decision = prepared.map { screener.decide(transaction, prepared: $0[i]) } ?? screener.decide(transaction)
             if stage != nil, let extra = stage!.process(transaction, &decision, tables: screener.tables), !extra.isEmpty {
                 annotations[i] = extra
             }
@@ -91,10 +110,11 @@ public enum ScreeningRun {
     public static func forEachBatch(_ file: ValidatedFile, screener: Screener, stage: (any RowStage)? = nil,
                                     body: @escaping (ScreenedBatch) throws -> Void) throws {
         var stage = stage
-        let pipeline = BatchPipeline<Int, [Transaction], ScreenedBatch, ScreenedBatch>(
+        let preparers = [preparers(screener.regime, file)]
+        let pipeline = BatchPipeline<Int, PreparedBatch, ScreenedBatch, ScreenedBatch>(
             batchCount: file.batchCount,
-            read: { try file.transactions(inBatch: $0) },
-            decide: { _, transactions in decide(transactions, screener: screener, stage: &stage) },
+            read: { try read(file, batch: $0, preparers: preparers) },
+            decide: { _, batch in decide(batch.transactions, prepared: batch.prepared[0], screener: screener, stage: &stage) },
             format: { _, batch in batch },
             write: { _, batch in try body(batch) })
         try pipeline.run()
@@ -112,11 +132,12 @@ public enum ScreeningRun {
         let formatters = FormatterPool { BatchFormatter(format: format, buffers: buffers) }
         let table = format == .table ? TableDeterminationWriter(sink: sink) : nil
         if format == .csv { sink.write(CSVDeterminationWriter.header.joined(separator: ",") + "\n") }
-        let pipeline = BatchPipeline<Int, [Transaction], ScreenedBatch, FormattedBatch>(
+        let preparers = [preparers(regime, file)]
+        let pipeline = BatchPipeline<Int, PreparedBatch, ScreenedBatch, FormattedBatch>(
             batchCount: file.batchCount,
-            read: { try file.transactions(inBatch: $0) },
-            decide: { _, transactions in
-                let batch = decide(transactions, screener: screener, stage: &stage)
+            read: { try read(file, batch: $0, preparers: preparers) },
+            decide: { _, read in
+                let batch = decide(read.transactions, prepared: read.prepared[0], screener: screener, stage: &stage)
                 summary.add(batch)
                 return batch
             },
@@ -147,11 +168,13 @@ public enum ScreeningRun {
         let buffers = BufferPool()
         let formatters = FormatterPool { ComparisonFormatter(format: format, regimes: (a.id, b.id), buffers: buffers) }
         let writer = ComparisonWriter(format: format, sink: sink, regimes: (a.id, b.id))
-        let pipeline = BatchPipeline<Int, [Transaction], (ScreenedBatch, ScreenedBatch), ComparisonFormatter.Output>(
+        let preparers = [preparers(a, file), preparers(b, file)]
+        let pipeline = BatchPipeline<Int, PreparedBatch, (ScreenedBatch, ScreenedBatch), ComparisonFormatter.Output>(
             batchCount: file.batchCount,
-            read: { try file.transactions(inBatch: $0) },
-            decide: { _, transactions in
-                let pair = (decide(transactions, screener: first, stage: &noStage), decide(transactions, screener: second, stage: &noStage))
+            read: { try read(file, batch: $0, preparers: preparers) },
+            decide: { _, read in
+                let pair = (decide(read.transactions, prepared: read.prepared[0], screener: first, stage: &noStage),
+                            decide(read.transactions, prepared: read.prepared[1], screener: second, stage: &noStage))
                 summary.add(pair.0, pair.1)
                 return pair
             },
