@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "ModelWeights", targets: ["ModelWeights"]),
         .library(name: "CloudMonitoring", targets: ["CloudMonitoring"]),
         .library(name: "DiffusionModel", targets: ["DiffusionModel"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -21,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure core: TPP, performance density, H100-equivalents, the chip catalog type.
@@ -80,24 +83,55 @@ let package = Package(
             dependencies: [
                 "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
                 "ModelWeights", "CloudMonitoring", "ChannelInputs",
-                "DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML",
+                "DiffusionModel", "SimulationInputs", "SimulationReport", "Simulation", "RulePackLevers", "StrictYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "ai-diffusion", dependencies: ["AIDiffusionCLI"]),
 
+        // Web dashboard (issue 9): view models, Mustache templates, SVG charts, form decoding and CSRF
+        // tokens; returns HTML strings and knows no HTTP server (the server adapter wires the routes).
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "ComputeMetrics", "DiffusionRules", "TabularIO",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        // Renders every dashboard page from the public deals (screened and committed to a throwaway
+        // ledger) into a directory, for the browser test (Tests/Browser/pages.py).
+        .executableTarget(
+            name: "dashboard-samples",
+            dependencies: ["Dashboard", "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO"]
+        ),
+
         // Simulator (issue 3). Pure core: priors, policy timeline, engine, Monte Carlo, calibration.
-        // Dynamic exclusivity checks on the simulator's scratch buffers cost ~25% of the hot loop.
-        .target(name: "DiffusionModel", dependencies: ["SeededRandom"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // Dynamic exclusivity checks on the simulator's scratch buffers cost ~25% of the hot loop. The
+        // engine is optimized in every build (-Ounchecked: no bounds or overflow checks in the quarter
+        // loop; the numpy reference and the tests check its arithmetic), so the tests can run ensembles of
+        // 10,000+ draws in seconds instead of minutes.
+        .target(name: "DiffusionModel", dependencies: ["SeededRandom"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Ounchecked"])]),
         // Simulator inputs: bundled YAML (priors, timeline, scenarios) and the Epoch cluster summary.
         .target(
             name: "SimulationInputs",
             dependencies: ["DiffusionModel", "StrictYAML", "TabularIO"],
             resources: [.copy("Resources")]
         ),
+        // Rule packs as simulator levers: generated shipments screened by DiffusionRules.Screener
+        // (the one rule implementation) into granted shares per actor and quarter.
+        .target(
+            name: "RulePackLevers",
+            dependencies: ["DiffusionModel", "DiffusionRules", "ComputeMetrics", "RuleData", "StrictYAML"],
+            resources: [.copy("Resources")]
+        ),
         // Simulator outputs: CSV, JSON, SVG charts and the HTML report.
         .target(name: "SimulationReport", dependencies: ["DiffusionModel", "SimulationInputs"]),
-        .testTarget(name: "DiffusionModelTests", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML"]),
+        // The simulator's application layer: inputs + options -> results, files and charts (CLI and
+        // dashboard both call it).
+        .target(name: "Simulation", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "RulePackLevers"]),
+        .testTarget(name: "DiffusionModelTests", dependencies: ["DiffusionModel", "SimulationInputs", "SimulationReport", "Simulation", "RulePackLevers", "StrictYAML"]),
 
         .testTarget(name: "ComputeMetricsTests", dependencies: ["ComputeMetrics", "RuleData"]),
         .testTarget(name: "DiffusionRulesTests", dependencies: ["DiffusionRules", "RuleData", "ComputeMetrics"]),
@@ -109,6 +143,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ComputeMetrics", "DiffusionRules"]),
         .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger", "SeededRandom", "Screening"]),
         .testTarget(name: "ModelWeightsTests", dependencies: ["ModelWeights", "DiffusionRules", "ComputeMetrics", "RuleData", "ChannelInputs", "TabularIO"]),
         .testTarget(

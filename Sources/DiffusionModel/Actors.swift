@@ -39,10 +39,10 @@ public struct SimulationCalendar: Sendable, Equatable {
     public var startYear: Int
     /// Number of hindcast quarters (2023-Q1..2025-Q4 = 12).
     public var hindcastQuarters: Int
-    /// Total quarters including the projection (to 2030-Q4 = 32).
+    /// Total quarters including the projection (to 2035-Q4 = 52).
     public var totalQuarters: Int
 
-    public init(startYear: Int = 2023, hindcastQuarters: Int = 12, totalQuarters: Int = 32) {
+    public init(startYear: Int = 2023, hindcastQuarters: Int = 12, totalQuarters: Int = 52) {
         self.startYear = startYear
         self.hindcastQuarters = hindcastQuarters
         self.totalQuarters = totalQuarters

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The statistics computed on each draw's hindcast (spec §4). Raw values are the YAML ids.
+/// The statistics computed on each draw's hindcast (spec §4, issue 8). Raw values are the YAML ids.
 public enum CheckStatistic: String, Codable, Sendable, CaseIterable {
     /// Mean of China's own-development lag over 2024-2025 (months).
     case cnLag2024to2025 = "cn_lag_2024_2025_months"
@@ -10,6 +10,14 @@ public enum CheckStatistic: String, Codable, Sendable, CaseIterable {
     case openLag2024to2025 = "open_lag_2024_2025_months"
     /// Mean open-weight lag over 2023 (months): the earlier ~1-year gap (spec §4 item 2).
     case openLag2023 = "open_lag_2023_months"
+    /// Mean open-weight lag over 2025 (months): Epoch ECI, ~3 months.
+    case openLag2025 = "open_lag_2025_months"
+    /// Share of 2023's quarters in which the best open model is from the US (Llama 2).
+    case openOriginUS2023 = "open_origin_us_share_2023"
+    /// Share of 2024's quarters in which the best open model is from the US (Llama 3.1 405B).
+    case openOriginUS2024 = "open_origin_us_share_2024"
+    /// Share of 2025's quarters in which the best open model is from China (DeepSeek-R1, Qwen3, Kimi K2).
+    case openOriginCN2025 = "open_origin_cn_share_2025"
     /// China compute-trend lag / capability lag, mean over 2024-2025.
     case computeToCapabilityLagRatio = "compute_to_capability_lag_ratio"
     /// China's share of world effective compute, mid-2025.
@@ -27,7 +35,22 @@ public enum CheckStatistic: String, Codable, Sendable, CaseIterable {
 
     public var index: Int { Self.indexTable[self]! }
     static let indexTable: [CheckStatistic: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
-    public static let count = 11
+    public static let count = 15
+}
+
+/// A spec §4 sanity check (must pass on the accepted draws and held out of the calibration) or a
+/// calibration target added by issue 8 (the open frontier's origin by year, its 2025 lag).
+public enum CheckKind: String, Codable, Sendable {
+    case sanityCheck = "sanity_check"
+    case calibrationTarget = "calibration_target"
+}
+
+/// Whether a check takes part in the rejection step.
+public enum CheckRole: String, Codable, Sendable {
+    /// Draws outside `accept` are rejected (the check is a calibration target).
+    case calibrated
+    /// Never used to accept or reject: reported over the accepted draws as an out-of-sample test.
+    case heldOut = "held_out"
 }
 
 /// One sanity check: a per-draw acceptance band (rejection ABC) and a band the calibrated
@@ -44,6 +67,14 @@ public struct SanityCheck: Codable, Sendable, Equatable {
     public var test: Band
     /// Quantile tested, 0.5 unless stated.
     public var test_quantile: Double?
+    /// `calibrated` (default) or `held_out`.
+    public var role: CheckRole?
+    /// `sanity_check` (default) or `calibration_target`.
+    public var kind: CheckKind?
+
+    public var isSanityCheck: Bool { (kind ?? .sanityCheck) == .sanityCheck }
+
+    public var isCalibrated: Bool { (role ?? .calibrated) == .calibrated }
 
     public struct Band: Codable, Sendable, Equatable {
         public var min: Double?
@@ -92,7 +123,7 @@ extension SimulationResult {
     /// Whether draw `d` meets the accept band of every check in `checks` except those on `statistic`.
     public func acceptedWithout(_ statistic: CheckStatistic?, draw d: Int, checks: [SanityCheck]) -> Bool {
         let k = CheckStatistic.count
-        for c in checks where c.statistic != statistic {
+        for c in checks where c.statistic != statistic && c.isCalibrated {
             if !c.accept.contains(statistics[d * k + c.statistic.index]) { return false }
         }
         return true

@@ -1,13 +1,26 @@
 import Foundation
 
+/// What a scenario is, for the where-to-slow ranking: only `lever`s (US measures that slow
+/// diffusion) are ranked; `loosening` levers and China's `counter_measure`s are reported beside them.
+public enum ScenarioKind: String, Codable, Sendable {
+    case baseline, lever, loosening
+    case counterMeasure = "counter_measure"
+}
+
 /// One scenario file: the baseline or one lever. Its events are applied on top of the historical
 /// timeline; levers start in the projection (2026 onward) so every scenario shares the hindcast.
 ///
 /// ```yaml
 /// name: enforcement
 /// title: Chip enforcement (registry, location verification)
+/// kind: lever
 /// meaning: >
 ///   What the lever means for an analyst...
+/// direct_cost_usd_per_yr:
+///   triangular: {min: 100000000, mode: 500000000, max: 2000000000}
+///   unit: USD/yr
+///   source: "..."
+///   grade: ASSUMPTION
 /// events:
 ///   - date: 2026-01-01
 ///     title: Chip registry and location verification in force
@@ -15,92 +28,42 @@ import Foundation
 ///     confidence: ASSUMPTION
 ///     set: {chip_enforcement: true}
 /// ```
+///
+/// A lever's cost per year is the vendor revenue it forgoes, China's minerals GDP loss it causes,
+/// and `direct_cost_usd_per_yr` (programme and compliance cost; a prior, sampled per draw).
 public struct Scenario: Codable, Sendable, Equatable {
-    /// Short id used in outputs and on the command line (`baseline`, `tier2-caps`, ...).
+    /// Short id used in outputs and on the command line (`baseline`, `enforcement`, ...).
     public var name: String
     public var title: String
-    /// What the lever means, in plain words (shown in the README and the HTML report).
+    /// `baseline`, `lever` (ranked), `loosening` or `counter_measure`; omitted means `lever` (the
+    /// baseline is always `baseline`), so first-version scenario files need no change for it.
+    public var kind: ScenarioKind?
+    /// What the lever means, in plain words (shown in the docs and the HTML report).
     public var meaning: String
+    public var direct_cost_usd_per_yr: Prior?
     public var events: [PolicyEvent]
-    /// Only for scenarios that turn on `tier2_caps`: how the caps apply to each Tier-2 actor.
-    public var tier2_cap_structure: Tier2CapStructure?
 
-    public init(name: String, title: String, meaning: String, events: [PolicyEvent], tier2_cap_structure: Tier2CapStructure? = nil) {
-        self.name = name; self.title = title; self.meaning = meaning; self.events = events; self.tier2_cap_structure = tier2_cap_structure
+    public init(name: String, title: String, kind: ScenarioKind, meaning: String, direct_cost_usd_per_yr: Prior? = nil, events: [PolicyEvent]) {
+        self.name = name; self.title = title; self.kind = kind; self.meaning = meaning
+        self.direct_cost_usd_per_yr = direct_cost_usd_per_yr; self.events = events
     }
 
     public var isBaseline: Bool { name == "baseline" }
+    /// The kind in effect.
+    public var role: ScenarioKind { kind ?? (isBaseline ? .baseline : .lever) }
 
     public func validate() throws(ValidationIssue) {
         if name.isEmpty || name.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             throw ValidationIssue(path: ["name"], message: "name must be letters, digits, '-' or '_'")
         }
+        if (name == "baseline") != (role == .baseline) {
+            throw ValidationIssue(path: ["kind"], message: "only the scenario named baseline has kind baseline")
+        }
         for (i, e) in events.enumerated() {
             do { try e.validate() } catch { throw error.nested("[\(i)]").nested("events") }
         }
-        let turnsOnCaps = events.contains { $0.set.tier2_caps == true }
-        if turnsOnCaps && tier2_cap_structure == nil {
-            throw ValidationIssue(path: ["events"], message: "tier2_caps: true needs a tier2_cap_structure section")
-        }
-        if let s = tier2_cap_structure {
-            do { try s.validate() } catch { throw error.nested("tier2_cap_structure") }
-        }
-    }
-}
-
-/// The numbers of the AI Diffusion Rule's Tier-2 caps, filled at the CLI edge from the rule data
-/// (the `ai-diffusion-2025` layer), never copied into the simulator.
-public struct TierCapsInput: Sendable, Equatable {
-    /// Country allocation in TPP (790,000,000 in the 2025 rule) over `allocationPeriodYears`.
-    public var countryAllocationTPP: Double
-    /// Years the allocation covers (2025-2027 = 3).
-    public var allocationPeriodYears: Double
-    /// License Exception LPP: TPP per ultimate parent per calendar year (26,900,000).
-    public var lppTPPPerParentYear: Double
-    /// TPP of one H100 (15,832).
-    public var h100EquivalentTPP: Double
-    /// Where the numbers came from (rule layer id and citation), shown in outputs.
-    public var provenance: String
-
-    public init(countryAllocationTPP: Double, allocationPeriodYears: Double, lppTPPPerParentYear: Double, h100EquivalentTPP: Double, provenance: String) {
-        self.countryAllocationTPP = countryAllocationTPP; self.allocationPeriodYears = allocationPeriodYears
-        self.lppTPPPerParentYear = lppTPPPerParentYear; self.h100EquivalentTPP = h100EquivalentTPP; self.provenance = provenance
-    }
-
-    /// Country allocation per year in H100e.
-    public var allocationH100ePerYear: Double { countryAllocationTPP / allocationPeriodYears / h100EquivalentTPP }
-    /// LPP per parent per year in H100e.
-    public var lppH100ePerYear: Double { lppTPPPerParentYear / h100EquivalentTPP }
-}
-
-/// How the Tier-2 caps bind on each Tier-2 actor (all ASSUMPTION-graded structure; the cap numbers
-/// themselves come from ``TierCapsInput``).
-public struct Tier2CapStructure: Codable, Sendable, Equatable {
-    public var source: String
-    public var actors: [String: ActorCap]
-
-    public struct ActorCap: Codable, Sendable, Equatable {
-        /// Countries of this actor whose allocation binds.
-        public var countries: Double
-        /// Multiplier for a government-to-government agreement (2 doubles the allocation).
-        public var g2g_multiplier: Double
-        /// Ultimate parents buying under LPP each year.
-        public var lpp_parents: Double
-        /// Share of the actor's demand served by Universal VEUs (US hyperscalers), outside the caps.
-        public var exempt_share: Double
-    }
-
-    func validate() throws(ValidationIssue) {
-        for (name, cap) in actors.sorted(by: { $0.key < $1.key }) {
-            guard let actor = Actor(rawValue: name), [.gulf, .india, .row].contains(actor) else {
-                throw ValidationIssue(path: ["actors", name], message: "Tier-2 caps apply to GULF, IN or ROW, not \"\(name)\"")
-            }
-            for (key, v) in [("countries", cap.countries), ("g2g_multiplier", cap.g2g_multiplier), ("lpp_parents", cap.lpp_parents)] where v < 0 {
-                throw ValidationIssue(path: ["actors", name, key], message: "must not be negative (got \(formatNumber(v)))")
-            }
-            if !(cap.exempt_share >= 0 && cap.exempt_share <= 1) {
-                throw ValidationIssue(path: ["actors", name, "exempt_share"], message: "must be between 0 and 1")
-            }
+        if let c = direct_cost_usd_per_yr {
+            do { try c.validate() } catch { throw error.nested("direct_cost_usd_per_yr") }
         }
     }
 }
@@ -121,5 +84,5 @@ public struct ActorShares: Codable, Sendable, Equatable {
         self.planned_share = planned_share
     }
 
-    func vector(_ d: [String: Double]) -> [Double] { Actor.allCases.map { d[$0.rawValue] ?? 0 } }
+    public func vector(_ d: [String: Double]) -> [Double] { Actor.allCases.map { d[$0.rawValue] ?? 0 } }
 }

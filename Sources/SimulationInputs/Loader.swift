@@ -8,6 +8,7 @@ extension PriorSet: SelfValidating {}
 extension PolicyTimeline: SelfValidating {}
 extension Scenario: SelfValidating {}
 extension CalibrationTargets: SelfValidating {}
+extension DomainSet: SelfValidating {}
 extension ClusterSummary: SelfValidating { public func validate() throws(ValidationIssue) {} }
 extension ActorMap: SelfValidating { public func validate() throws(ValidationIssue) {} }
 
@@ -52,6 +53,9 @@ public enum SimulationInputLoader {
     public static func calibration(path: String, displayName: String? = nil) throws(YAMLInputError) -> CalibrationTargets {
         try decode(CalibrationTargets.self, text: read(path, displayName: displayName), file: displayName ?? path)
     }
+    public static func domains(path: String, displayName: String? = nil) throws(YAMLInputError) -> DomainSet {
+        try decode(DomainSet.self, text: read(path, displayName: displayName), file: displayName ?? path)
+    }
     public static func clusterSummary(path: String, displayName: String? = nil) throws(YAMLInputError) -> ClusterSummary {
         try decode(ClusterSummary.self, text: read(path, displayName: displayName), file: displayName ?? path)
     }
@@ -73,6 +77,7 @@ public enum BundledSimulationInputs {
     public static func priors() throws(YAMLInputError) -> PriorSet { try SimulationInputLoader.priors(path: path("priors.yaml"), displayName: "priors.yaml") }
     public static func timeline() throws(YAMLInputError) -> PolicyTimeline { try SimulationInputLoader.timeline(path: path("policy-timeline.yaml"), displayName: "policy-timeline.yaml") }
     public static func calibration() throws(YAMLInputError) -> CalibrationTargets { try SimulationInputLoader.calibration(path: path("calibration.yaml"), displayName: "calibration.yaml") }
+    public static func domains() throws(YAMLInputError) -> DomainSet { try SimulationInputLoader.domains(path: path("domains.yaml"), displayName: "domains.yaml") }
     public static func clusterSummary() throws(YAMLInputError) -> ClusterSummary { try SimulationInputLoader.clusterSummary(path: path("cluster-summary.yaml"), displayName: "cluster-summary.yaml") }
     public static func actorMap() throws(YAMLInputError) -> ActorMap { try SimulationInputLoader.actorMap(path: path("actor-map.yaml"), displayName: "actor-map.yaml") }
 
@@ -85,14 +90,17 @@ public enum BundledSimulationInputs {
         return result
     }
 
-    /// Model inputs with the bundled data; `scenarios` defaults to all bundled ones.
-    public static func modelInputs(scenarios: [Scenario]? = nil, tierCaps: TierCapsInput?, priors: PriorSet? = nil,
+    /// Model inputs with the bundled data; `scenarios` defaults to all bundled ones. Rule packs are
+    /// added by the caller (``ModelInputs/packs``), since screening them needs the rule engine.
+    public static func modelInputs(scenarios: [Scenario]? = nil, priors: PriorSet? = nil, domains: DomainSet? = nil,
                                    calendar: SimulationCalendar = SimulationCalendar()) throws(YAMLInputError) -> ModelInputs {
         let p: PriorSet
         if let priors { p = priors } else { p = try self.priors() }
         let s: [Scenario]
         if let scenarios { s = scenarios } else { s = try self.scenarios() }
+        let d: DomainSet
+        if let domains { d = domains } else { d = try self.domains() }
         return ModelInputs(priors: p, timeline: try timeline(), scenarios: s, shares: try clusterSummary().shares,
-                           calibration: try calibration(), tierCaps: tierCaps, calendar: calendar)
+                           calibration: try calibration(), domains: d, calendar: calendar)
     }
 }

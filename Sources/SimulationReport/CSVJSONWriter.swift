@@ -1,29 +1,37 @@
 import DiffusionModel
 import Foundation
 
-/// Writes the CSV and JSON result files. Every number is formatted explicitly and every list is in
-/// a fixed order, so the same seed and inputs give the same bytes.
+/// Writes the CSV result files. Every number is formatted explicitly and every list is in a fixed
+/// order, so the same seed and inputs give the same bytes.
 public enum ResultFiles {
     static func row(_ cells: [String]) -> String { cells.map(csvEscape).joined(separator: ",") + "\n" }
     static func csvEscape(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
-    static func n(_ x: Double) -> String { x.isNaN ? "" : String(format: "%.6g", x) }
+    static func n(_ x: Double) -> String { x.isNaN ? "" : String(format: "%.6g", x == 0 ? 0 : x) }
+    /// Full precision (the numpy reference replays draws from these).
+    static func exact(_ x: Double) -> String { x.isNaN ? "" : String(format: "%.17g", x) }
 
-    /// trajectories.csv: ensemble, scenario, actor, year, metric, p10, p50, p90.
+    /// trajectories.csv: ensemble, scenario, actor, year, domain, metric, unit, p10, p50, p90.
     public static func trajectories(_ v: ResultView) -> String {
-        var s = row(["ensemble", "scenario", "actor", "year", "metric", "unit", "p10", "p50", "p90"])
+        var s = row(["ensemble", "scenario", "actor", "year", "domain", "metric", "unit", "p10", "p50", "p90"])
         let metrics: [(ActorMetric, String, String, Bool)] = [
-            (.lag, "capability_lag", "months", false), (.lagOwn, "own_development_lag", "months", false),
-            (.log10Compute, "effective_compute", "H100e", true), (.worldShare, "world_share", "fraction", false),
-            (.log10LargestRun, "largest_run", "FLOP", true)]
+            (.lagOwn, "own_development_lag", "months", false), (.log10Compute, "deployable_compute", "H100e", true),
+            (.worldShare, "world_share", "fraction", false), (.log10LargestRun, "largest_run", "FLOP", true)]
         for (ensemble, cal) in [("calibrated", true), ("prior", false)] {
             for (si, name) in v.result.scenarioNames.enumerated() {
-                for a in Actor.allCases { for year in v.years { for (m, label, unit, log) in metrics {
-                    let b = v.actorBand(si, year, a, m, calibrated: cal)
-                    let t: (Double) -> Double = log ? { Foundation.pow(10, $0) } : { $0 }
-                    s += row([ensemble, name, a.rawValue, "\(year)", label, unit, n(t(b.p10)), n(t(b.p50)), n(t(b.p90))])
-                } } }
+                for a in Actor.allCases { for year in v.years {
+                    for d in 0..<v.lagDomainCount {
+                        let b = v.lagBand(si, year, a, domain: d, calibrated: cal)
+                        s += row([ensemble, name, a.rawValue, "\(year)", v.domainIDs[d], "capability_lag", "months", n(b.p10), n(b.p50), n(b.p90)])
+                    }
+                    for (m, label, unit, log) in metrics {
+                        let b = v.actorBand(si, year, a, m, calibrated: cal)
+                        let t: (Double) -> Double = log ? { Foundation.pow(10, $0) } : { $0 }
+                        let domain = m == .log10Compute ? (v.domainIDs.count > v.lagDomainCount ? v.domainIDs[v.lagDomainCount] : "") : (m == .lagOwn ? v.domainIDs[0] : "")
+                        s += row([ensemble, name, a.rawValue, "\(year)", domain, label, unit, n(t(b.p10)), n(t(b.p50)), n(t(b.p90))])
+                    }
+                } }
                 for year in v.years {
                     for (m, label, unit, log) in [(ScenarioMetric.cnDomestic, "cn_compute_domestic", "H100e", true), (.cnImports, "cn_compute_imports", "H100e", true),
                                                   (.cnSmuggled, "cn_compute_smuggled", "H100e", true), (.cnCloud, "cn_compute_cloud", "H100e", true),
@@ -31,7 +39,11 @@ public enum ResultFiles {
                                                   (.mineralsGDPLoss, "minerals_gdp_loss", "USD", false)] {
                         let b = v.scenarioBand(si, year, m, calibrated: cal)
                         let t: (Double) -> Double = log ? { Foundation.pow(10, $0) } : { $0 }
-                        s += row([ensemble, name, "", "\(year)", label, unit, n(t(b.p10)), n(t(b.p50)), n(t(b.p90))])
+                        s += row([ensemble, name, "", "\(year)", "", label, unit, n(t(b.p10)), n(t(b.p50)), n(t(b.p90))])
+                    }
+                    for o in OpenOrigin.allCases {
+                        let mean = v.result.mean(v.result.layout.scenario(si, v.y(year), .origin(o)), calibrated: cal)
+                        s += row([ensemble, name, o.actor.rawValue, "\(year)", "frontier-general", "open_frontier_origin_share", "share of quarters (mean)", "", n(mean), ""])
                     }
                 }
             }
@@ -39,68 +51,82 @@ public enum ResultFiles {
         return s
     }
 
-    /// levers.csv: per lever, paired per-draw differences from the baseline, for the calibrated
-    /// (accepted draws, exact quantiles) and prior-predictive (all draws, histogram) ensembles.
+    /// levers.csv: per lever, actor, domain and projection year, the paired months bought; then the
+    /// lever's costs and China's deployable compute change, for both ensembles.
     public static func levers(_ v: ResultView) -> String {
-        var s = row(["ensemble", "lever", "year", "actor", "metric", "unit", "p10", "p50", "p90", "note"])
+        var s = row(["ensemble", "lever", "kind", "year", "actor", "domain", "metric", "unit", "p10", "p50", "p90"])
         let ensembles = v.useCalibrated ? [("calibrated", true), ("prior", false)] : [("prior", false)]
         for (ensemble, cal) in ensembles {
             for si in 1..<v.result.scenarioNames.count {
-                let name = v.result.scenarioNames[si]
-                func add(_ year: String, _ actor: String, _ metric: String, _ unit: String, _ b: Band?, _ note: String = "") {
-                    s += row([ensemble, name, year, actor, metric, unit, b.map { n($0.p10) } ?? "", b.map { n($0.p50) } ?? "", b.map { n($0.p90) } ?? "", note])
+                let name = v.result.scenarioNames[si], kind = v.result.scenarioKinds[si].rawValue
+                func add(_ year: String, _ actor: String, _ domain: String, _ metric: String, _ unit: String, _ b: Band) {
+                    s += row([ensemble, name, kind, year, actor, domain, metric, unit, n(b.p10), n(b.p50), n(b.p90)])
                 }
-                for year in v.years where year >= v.result.calendar.firstProjectionYear {
+                for year in v.projectionYears {
                     for a in Actor.allCases {
-                        add("\(year)", a.rawValue, "months_bought", "months", v.leverBand(si, year, a, .monthsBought, calibrated: cal))
-                        add("\(year)", a.rawValue, "months_bought_own_development", "months", v.leverBand(si, year, a, .monthsBoughtOwn, calibrated: cal))
+                        for (d, domain) in v.domainIDs.enumerated() {
+                            let unit = d < v.lagDomainCount ? "months of lag" : "months of delay to the baseline's deployable compute"
+                            add("\(year)", a.rawValue, domain, "months_bought", unit, v.monthsBought(si, year, a, domain: d, calibrated: cal))
+                        }
                     }
-                    add("\(year)", "CN", "deployable_compute_change", "percent", v.leverBand(si, year, .cnComputeChangePct, calibrated: cal))
-                    add("\(year)", "US", "frontier_self_harm", "months", v.leverBand(si, year, .usSelfHarmMonths, calibrated: cal))
+                    add("\(year)", "CN", "deployment-scale", "deployable_compute_change", "percent", v.leverBand(si, year, .cnComputeChangePct, calibrated: cal))
+                    add("\(year)", "US", "frontier-general", "us_self_harm", "months", v.leverBand(si, year, .usSelfHarmMonths, calibrated: cal))
                 }
                 let span = "\(v.result.calendar.firstProjectionYear)-\(v.lastYear)"
-                add(span, "", "vendor_cost_per_year", "USD/yr", v.leverBand(si, .vendorCostPerYear, calibrated: cal), "negative = revenue gained")
-                add(span, "", "minerals_gdp_loss_per_year", "USD/yr", v.leverBand(si, .mineralsCostPerYear, calibrated: cal))
-                let none = "undefined: vendor cost under $0.1B/yr in more than 10% of draws"
-                let r1 = v.monthsPer10B(si, calibrated: cal), r2 = v.monthsPer10B(si, own: true, calibrated: cal)
-                add("\(v.reportYear)", "CN", "months_per_10B_usd_per_year", "months", r1, r1 == nil ? none : "per-draw ratio")
-                add("\(v.reportYear)", "CN", "own_development_months_per_10B_usd_per_year", "months", r2, r2 == nil ? none : "per-draw ratio")
+                add(span, "", "", "vendor_cost_per_year", "USD/yr (negative = revenue gained)", v.leverBand(si, .vendorCostPerYear, calibrated: cal))
+                add(span, "", "", "minerals_gdp_loss_per_year", "USD/yr", v.leverBand(si, .mineralsCostPerYear, calibrated: cal))
+                add(span, "", "", "direct_cost_per_year", "USD/yr", v.leverBand(si, .directCostPerYear, calibrated: cal))
+                add(span, "", "", "total_cost_per_year", "USD/yr", v.leverBand(si, .totalCostPerYear, calibrated: cal))
             }
         }
         return s
     }
 
-    /// checks.csv: each sanity check: calibrated quantile (accepted draws), held-out quantile (draws
-    /// accepted by the other checks only), prior P50 and the share of draws inside the accept band.
+    /// where-to-slow.csv: for each actor and domain, the levers ranked by months bought per $10B a
+    /// year of cost (P50), with P10-P90, durability, US self-harm and robustness across seeds.
+    public static func whereToSlow(_ v: ResultView) -> String {
+        var s = row(["actor", "domain", "rank", "lever", "kind", "months_per_10b_p10", "months_per_10b_p50", "months_per_10b_p90",
+                     "mean_months_bought_p10", "mean_months_bought_p50", "mean_months_bought_p90", "total_cost_usd_per_yr_p50",
+                     "last_year_at_least_1_month", "us_self_harm_months_p50_\(v.reportYear)", "robust", "note"])
+        for r in v.whereToSlow {
+            s += row([r.actor.rawValue, r.domain, r.rank.map(String.init) ?? "", r.lever, r.kind.rawValue,
+                      r.monthsPer10B.map { n($0.p10) } ?? "", r.monthsPer10B.map { n($0.p50) } ?? "", r.monthsPer10B.map { n($0.p90) } ?? "",
+                      n(r.meanMonthsBought.p10), n(r.meanMonthsBought.p50), n(r.meanMonthsBought.p90), n(r.totalCostPerYear.p50),
+                      r.lastYearAtLeast1Month.map(String.init) ?? "never", n(r.usSelfHarmP50),
+                      r.robust.map { $0 ? "yes" : "NOT ROBUST" } ?? "not tested", r.note])
+        }
+        return s
+    }
+
+    /// checks.csv: each check: kind, role, calibrated quantile (accepted draws), held-out quantile
+    /// (draws accepted by the other calibrated checks), prior P50, share of draws in the accept band.
     public static func checks(_ v: ResultView) -> String {
-        var s = row(["spec_item", "statistic", "description", "accept_band", "test_band", "test_quantile", "calibrated_value", "pass",
+        var s = row(["spec_item", "statistic", "kind", "role", "description", "accept_band", "test_band", "test_quantile", "calibrated_value", "pass",
                      "held_out_value", "held_out_draws", "held_out_pass", "prior_p50", "prior_accept_rate"])
-        let checks = v.calibration.checks
-        for c in checks {
-            let q = c.test_quantile ?? 0.5
-            let val = v.result.statisticQuantile(c.statistic, q, acceptedOnly: true)
-            let held = v.result.heldOutQuantile(c, checks: checks)
-            let prior = v.result.statisticQuantile(c.statistic, 0.5, acceptedOnly: false)
-            let k = CheckStatistic.allCases.count
-            let all = v.result.accepted.count
+        let k = CheckStatistic.count, all = v.result.accepted.count
+        for c in v.calibration.checks {
+            let x = v.checkValues(c)
             let passing = (0..<all).filter { c.accept.contains(v.result.statistics[$0 * k + c.statistic.index]) }.count
-            s += row(["\(c.spec_item)", c.statistic.rawValue, c.description, c.accept.summary, c.test.summary, n(q), n(val), c.test.contains(val) ? "yes" : "no",
-                      n(held.value), "\(held.draws)", c.test.contains(held.value) ? "yes" : "no", n(prior), n(Double(passing) / Double(max(1, all)))])
+            s += row(["\(c.spec_item)", c.statistic.rawValue, (c.kind ?? .sanityCheck).rawValue, (c.role ?? .calibrated).rawValue, c.description,
+                      c.isCalibrated ? c.accept.summary : "not used", c.test.summary, n(c.test_quantile ?? 0.5), n(x.calibrated),
+                      c.test.contains(x.calibrated) ? "yes" : "no", n(x.heldOut), "\(x.heldOutDraws)", c.test.contains(x.heldOut) ? "yes" : "no",
+                      n(x.prior), n(Double(passing) / Double(max(1, all)))])
         }
         return s
     }
 
     /// draws.csv (with `--per-draw`): one row per draw: acceptance, hindcast statistics, the
-    /// baseline trace of China's lags, and every sampled input.
-    public static func perDraw(_ v: ResultView) -> String {
+    /// baseline trace of China's lags, and every sampled input at full precision (the numpy
+    /// reference replays a draw from this row).
+    public static func perDraw(_ v: ResultView, theftUniforms: [[Double]]? = nil) -> String {
         let r = v.result
-        let k = CheckStatistic.count, w = DrawTrace.width(years: r.calendar.years), np = DrawParameters.count
-        var s = row(["draw", "accepted"] + CheckStatistic.allCases.map(\.rawValue) + DrawTrace.names(years: v.years) + DrawParameters.names)
+        let k = CheckStatistic.count, w = DrawTrace.width(years: r.calendar.years), np = r.parameterNames.count
+        var s = row(["draw", "accepted"] + CheckStatistic.allCases.map(\.rawValue) + DrawTrace.names(years: v.years) + r.parameterNames)
         for d in 0..<r.accepted.count {
             var cells = ["\(d)", r.accepted[d] ? "1" : "0"]
             for i in 0..<k { cells.append(n(r.statistics[d * k + i])) }
             for i in 0..<w { cells.append(n(r.traces[d * w + i])) }
-            for i in 0..<np { cells.append(n(r.parameters[d * np + i])) }
+            for i in 0..<np { cells.append(exact(r.parameters[d * np + i])) }
             s += row(cells)
         }
         return s
@@ -110,53 +136,17 @@ public enum ResultFiles {
     public static func tornado(_ v: ResultView) -> String {
         var s = row(["input", "spearman_rho_cn_lag", "spearman_rho_cn_own_lag", "assumption"])
         let own = Dictionary(uniqueKeysWithValues: v.result.tornado(own: true).map { ($0.name, $0.rho) })
+        let flags = Dictionary(uniqueKeysWithValues: zip(v.result.parameterNames, v.result.parameterIsAssumption).map { ($0, $1) })
         for t in v.result.tornado() {
-            let flagged = v.priors.priors[t.name]?.isAssumption ?? t.name.hasPrefix("tau_weight")
-            s += row([t.name, n(t.rho), n(own[t.name] ?? .nan), flagged ? "ASSUMPTION" : ""])
+            s += row([t.name, n(t.rho), n(own[t.name] ?? .nan), flags[t.name] == true ? "ASSUMPTION" : ""])
         }
         return s
     }
 
-    /// parameters.csv: the priors with units, grades and sources.
+    /// parameters.csv: every prior, domain number and lever cost with unit, grade and source.
     public static func parameters(_ v: ResultView) -> String {
         var s = row(["name", "distribution", "unit", "grade", "assumption", "source"])
         for p in v.parameterRows { s += row([p.name, p.dist, p.unit, p.grade, p.assumption ? "ASSUMPTION" : "", p.source]) }
-        return s
-    }
-
-    /// results.json: run metadata, acceptance, checks, the lag table and the lever summary.
-    public static func json(_ v: ResultView) -> String {
-        func q(_ x: String) -> String { "\"" + x.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-        func num(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "null" }
-        func band(_ b: Band) -> String { "{\"p10\": \(num(b.p10)), \"p50\": \(num(b.p50)), \"p90\": \(num(b.p90))}" }
-        let r = v.result
-        var s = "{\n"
-        s += "  \"draws\": \(r.config.draws),\n  \"seed\": \(r.config.seed),\n  \"accepted\": \(r.acceptedCount),\n"
-        s += "  \"acceptance_rate\": \(num(r.acceptanceRate)),\n  \"headline_ensemble\": \(q(v.useCalibrated ? "calibrated" : "prior")),\n"
-        s += "  \"warning\": \(v.smallEnsembleWarning.map(q) ?? "null"),\n"
-        s += "  \"cn_lag_set_by_weights_share_\(v.reportYear)\": \(v.weightsRouteShare(0, v.reportYear).map(num) ?? "null"),\n"
-        s += "  \"scenarios\": [\(r.scenarioNames.map(q).joined(separator: ", "))],\n"
-        if let caps = v.tierCaps {
-            s += "  \"tier2_caps_rule_data\": {\"country_allocation_tpp\": \(num(caps.countryAllocationTPP)), \"allocation_period_years\": \(num(caps.allocationPeriodYears)), \"lpp_tpp_per_parent_year\": \(num(caps.lppTPPPerParentYear)), \"h100_equivalent_tpp\": \(num(caps.h100EquivalentTPP)), \"provenance\": \(q(caps.provenance))},\n"
-        }
-        s += "  \"checks\": [\n" + v.calibration.checks.map { c in
-            let val = r.statisticQuantile(c.statistic, c.test_quantile ?? 0.5)
-            let held = r.heldOutQuantile(c, checks: v.calibration.checks)
-            return "    {\"spec_item\": \(c.spec_item), \"statistic\": \(q(c.statistic.rawValue)), \"value\": \(num(val)), \"pass\": \(c.test.contains(val)), \"held_out_value\": \(num(held.value)), \"held_out_pass\": \(c.test.contains(held.value))}"
-        }.joined(separator: ",\n") + "\n  ],\n"
-        s += "  \"capability_lag_months\": {\n" + Actor.allCases.map { a in
-            "    \(q(a.rawValue)): {" + v.years.map { y in "\(q(String(y))): \(band(v.actorBand(0, y, a, .lag)))" }.joined(separator: ", ") + "}"
-        }.joined(separator: ",\n") + "\n  },\n"
-        s += "  \"levers\": [\n" + (1..<r.scenarioNames.count).map { si in
-            "    {\"lever\": \(q(r.scenarioNames[si])), \"cn_months_bought_\(v.reportYear)\": \(band(v.leverBand(si, v.reportYear, .cn, .monthsBought))), "
-                + "\"cn_months_bought_\(v.lastYear)\": \(band(v.leverBand(si, v.lastYear, .cn, .monthsBought))), "
-                + "\"cn_deployable_compute_change_pct_\(v.reportYear)\": \(band(v.leverBand(si, v.reportYear, .cnComputeChangePct))), "
-                + "\"vendor_cost_usd_per_year\": \(band(v.leverBand(si, .vendorCostPerYear))), "
-                + "\"cn_own_development_months_bought_\(v.reportYear)\": \(band(v.leverBand(si, v.reportYear, .cn, .monthsBoughtOwn))), "
-                + "\"months_per_10b_usd_per_year\": \(v.monthsPer10B(si).map(band) ?? "null"), "
-                + "\"own_development_months_per_10b_usd_per_year\": \(v.monthsPer10B(si, own: true).map(band) ?? "null"), "
-                + "\"us_self_harm_months_\(v.lastYear)\": \(band(v.leverBand(si, v.lastYear, .usSelfHarmMonths)))}"
-        }.joined(separator: ",\n") + "\n  ]\n}\n"
         return s
     }
 }

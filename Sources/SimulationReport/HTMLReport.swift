@@ -1,83 +1,108 @@
 import DiffusionModel
 import Foundation
 
-/// One self-contained HTML page: run summary, calibration checks, lag table, lever table, the
-/// three charts inline, and the parameter table with sources.
+/// One self-contained, server-side HTML page (no scripts, no CDN). Its first section answers the
+/// question the simulator exists for: where to slow diffusion, in which domains, for whom, for how
+/// long (the where-to-slow table); then the calibration checks, lags by actor and domain, the open
+/// frontier, levers, charts inline and every parameter with its source.
 public enum HTMLReport {
     static func esc(_ s: String) -> String { SVGCharts.esc(s).replacingOccurrences(of: "\"", with: "&quot;") }
 
     public static func render(_ v: ResultView) -> String {
         let r = v.result
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>AI diffusion simulation</title>\n"
-        h += "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child,th:first-child{text-align:left}.a{color:#b35900;font-weight:bold}.fail{color:#c00}.pass{color:#070}small{color:#666}</style></head><body>\n"
-        h += "<h1>AI capability diffusion: simulation report</h1>\n"
-        h += "<p>\(r.config.draws) draws, seed \(r.config.seed). Calibration by rejection (spec §3.8): <b>\(r.acceptedCount) accepted (\(String(format: "%.1f", 100 * r.acceptanceRate))%)</b>. "
-        h += "Headline numbers use the \(v.useCalibrated ? "calibrated (accepted-draw, exact quantiles)" : "prior-predictive") ensemble; trajectories.csv and levers.csv also have the prior-predictive (all draws, histogram quantiles). Lags are months behind the US frontier (annual mean); P10/P50/P90 across draws.</p>\n"
-        if let w = v.smallEnsembleWarning { h += "<p class=\"fail\"><b>Warning:</b> \(esc(w)).</p>\n" }
-        h += "<h2>Hindcast sanity checks (spec §4)</h2><p>Calibrated: accepted draws. Held-out: draws accepted by every <i>other</i> check, so the check itself is not forced by the rejection step.</p>"
-        h += "<table><tr><th>#</th><th>check</th><th>accept band</th><th>tolerance</th><th>calibrated</th><th></th><th>held-out</th><th></th><th>prior P50</th></tr>\n"
+        h += "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child,th:first-child,td.l{text-align:left}.fail{color:#c00;font-weight:bold}.pass{color:#070}small{color:#666}</style></head><body>\n"
+        h += "<h1>AI capability diffusion: where to slow it, in which domains, for whom, for how long</h1>\n"
+        h += "<p>\(r.config.draws) draws, seed \(r.config.seed); calibration by rejection: <b>\(r.acceptedCount) accepted (\(String(format: "%.1f", 100 * r.acceptanceRate))%)</b>. "
+        h += "Figures are P50 [P10-P90] over the \(v.useCalibrated ? "calibrated (accepted) draws" : "prior-predictive sample") of paired per-draw differences from the baseline.</p>\n"
+        if let w = v.smallEnsembleWarning { h += "<p class=\"fail\">Warning: \(esc(w)).</p>\n" }
+        h += "<h2 id=\"where-to-slow\">Where to slow it</h2>\n<p>For each actor and domain, the levers ranked by months bought per $10B a year of cost "
+        h += "(mean months bought \(v.projectionYears.first!)-\(v.lastYear) over the lever's vendor, minerals and programme cost per year). "
+        h += "Durability: the last year in which the P50 effect is at least one month. "
+        h += v.robustnessSeeds.isEmpty ? "Robustness across seeds was not tested in this run.</p>\n"
+            : "Robust: the top lever is the same with seeds \(v.robustnessSeeds.map(String.init).joined(separator: ", ")) at \(r.config.draws) draws.</p>\n"
+        h += whereToSlowTable(v, html: true, top: 3)
+        h += "<h2>Hindcast checks</h2><p>Sanity checks (spec §4) must pass on the accepted draws and held out (draws accepted by every <i>other</i> calibrated check). Held-out-role checks never take part in the rejection step. Calibration targets (issue 8) are calibrated by construction; their held-out value is shown.</p>\n"
+        h += "<table><tr><th>check</th><th>kind</th><th>accept band</th><th>tolerance</th><th>calibrated</th><th></th><th>held-out</th><th></th><th>prior P50</th></tr>\n"
         for c in v.calibration.checks {
-            let q = c.test_quantile ?? 0.5
-            let val = r.statisticQuantile(c.statistic, q)
-            let held = r.heldOutQuantile(c, checks: v.calibration.checks).value
-            func mark(_ x: Double) -> String { c.test.contains(x) ? "<td class=\"pass\">pass</td>" : "<td class=\"fail\">FAIL</td>" }
-            h += "<tr><td>\(c.spec_item)</td><td>\(esc(c.description))</td><td>\(esc(c.accept.summary))</td><td>\(esc(c.test.summary)) (P\(Int(q * 100)))</td><td>\(fmt(val))</td>\(mark(val))<td>\(fmt(held))</td>\(mark(held))<td>\(fmt(r.statisticQuantile(c.statistic, 0.5, acceptedOnly: false)))</td></tr>\n"
+            let x = v.checkValues(c)
+            func mark(_ value: Double) -> String { c.test.contains(value) ? "<td class=\"pass\">pass</td>" : "<td class=\"fail\">FAIL</td>" }
+            h += "<tr><td>\(esc(c.description))</td><td class=\"l\">\((c.kind ?? .sanityCheck) == .sanityCheck ? "sanity" : "target")\(c.isCalibrated ? "" : ", held out")</td><td>\(esc(c.isCalibrated ? c.accept.summary : "not used"))</td><td>\(esc(c.test.summary)) (P\(Int((c.test_quantile ?? 0.5) * 100)))</td><td>\(fmt(x.calibrated))</td>\(mark(x.calibrated))<td>\(fmt(x.heldOut))</td>\(mark(x.heldOut))<td>\(fmt(x.prior))</td></tr>\n"
         }
-        h += "</table>\n<h2>Capability lag by actor (baseline, months, P50 [P10-P90])</h2>\n" + lagTable(v, html: true)
+        h += "</table>\n<h2>Capability lag by actor (frontier-general, baseline, months)</h2>\n" + lagTable(v, html: true)
         h += SVGCharts.lagFan(v) + "\n"
-        h += "<h2>Levers (paired per-draw differences from the baseline)</h2>\n<p>China's capability lag is the minimum of its own-development lag (eq. 6) and the open-weight, stolen and hosted routes (eq. 7, spec §3.4). "
-        h += "While the best open-weight model plus the adoption delay is ahead of China's own models, hardware levers cannot move that minimum: read their effect in the own-development lag and in deployable compute.</p>\n"
-        if let share = v.weightsRouteShare(0, v.reportYear) {
-            h += "<p>In \(v.reportYear) the open-weight (or stolen-weight) route sets China's capability lag in \(fmtPercent(100 * share))% of accepted draws (baseline).</p>\n"
+        h += "<h2>Lags by domain in \(v.reportYear) (baseline)</h2>\n" + domainTable(v, html: true)
+        h += "<h2>The open-weight frontier</h2>\n" + SVGCharts.openFrontier(v) + "\n"
+        h += "<h2>Levers: months bought in \(v.reportYear), frontier-general</h2>\n" + leverTable(v, html: true)
+        h += SVGCharts.durability(v) + "\n" + SVGCharts.leverBars(v) + "\n" + SVGCharts.tornado(v) + "\n"
+        if !v.packs.isEmpty {
+            h += "<h2>Rule packs screened</h2><ul>" + v.packs.map { "<li><b>\(esc($0.id))</b>: \(esc($0.provenance))</li>" }.joined() + "</ul>\n"
         }
-        h += leverTable(v, html: true)
-        h += SVGCharts.leverBars(v, own: true) + "\n" + SVGCharts.leverBars(v) + "\n" + SVGCharts.leverCompute(v) + "\n"
-
-        h += "<dl>\n"
-        for s in v.scenarios { h += "<dt><b>\(esc(s.name))</b>: \(esc(s.title))</dt><dd>\(esc(s.meaning))</dd>\n" }
-        h += "</dl>\n<h2>China's compute by source (baseline, H100e, P50)</h2><table><tr><th>year</th><th>domestic</th><th>legal imports</th><th>smuggled</th><th>offshore cloud</th></tr>\n"
-        for y in v.years {
-            let cells = [ScenarioMetric.cnDomestic, .cnImports, .cnSmuggled, .cnCloud].map { fmt(Foundation.pow(10, v.scenarioBand(0, y, $0).p50)) }
-            h += "<tr><td>\(y)</td>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
-        }
-        h += "</table>\n<h2>Which inputs drive China's \(v.reportYear) lag</h2>\n" + SVGCharts.tornado(v) + "\n" + SVGCharts.tornado(v, own: true) + "\n"
-        if let caps = v.tierCaps {
-            h += "<p>Tier-2 caps lever reads the rule data: country allocation \(fmt(caps.countryAllocationTPP)) TPP over \(fmt(caps.allocationPeriodYears)) years, LPP \(fmt(caps.lppTPPPerParentYear)) TPP per parent-year, H100e = \(fmt(caps.h100EquivalentTPP)) TPP (\(esc(caps.provenance))).</p>\n"
-        }
-        h += "<h2>Parameters (priors)</h2><p><span class=\"a\">ASSUMPTION</span> marks values with no published estimate, kept wide.</p><table><tr><th>name</th><th>distribution</th><th>unit</th><th>grade</th><th>source</th></tr>\n"
+        h += "<h2>Inputs (priors, domain numbers, lever costs)</h2><table><tr><th>name</th><th>distribution</th><th>unit</th><th>grade</th><th>source</th></tr>\n"
         for p in v.parameterRows {
-            h += "<tr><td>\(esc(p.name))</td><td>\(esc(p.dist))</td><td>\(esc(p.unit))</td><td\(p.assumption ? " class=\"a\"" : "")>\(esc(p.grade))</td><td style=\"text-align:left\">\(esc(p.source))</td></tr>\n"
+            h += "<tr><td>\(esc(p.name))</td><td class=\"l\">\(esc(p.dist))</td><td class=\"l\">\(esc(p.unit))</td><td class=\"l\">\(p.assumption ? "<b>ASSUMPTION</b>" : esc(p.grade))</td><td class=\"l\"><small>\(esc(p.source))</small></td></tr>\n"
         }
-        h += "</table>\n<p><small>Data: Epoch AI (epoch.ai), GPU clusters dataset, CC BY 4.0. Model: shared/spec/simulator-model.md.</small></p>\n</body></html>\n"
+        h += "</table>\n<p><small>Data: Epoch AI (epoch.ai), Data on AI Models and GPU Clusters, CC BY 4.0. Model: shared/spec/simulator-model.md as changed in docs/simulator.md.</small></p>\n</body></html>\n"
         return h
     }
 
-    /// The lag table (baseline, P50 [P10-P90]) as HTML or Markdown: every actor's capability lag,
-    /// then China's own-development lag and the open-weight lag it can fall back on.
-    public static func lagTable(_ v: ResultView, html: Bool, scenario: Int = 0) -> String {
-        let years = v.years
-        var rows: [(String, [Band])] = Actor.allCases.map { a in (a.rawValue, years.map { v.actorBand(scenario, $0, a, .lag) }) }
-        rows.append(("CN own development", years.map { v.actorBand(scenario, $0, .cn, .lagOwn) }))
-        rows.append(("open-weight frontier", years.map { v.scenarioBand(scenario, $0, .openLag) }))
-        func cell(_ b: Band) -> String { "\(fmtMonths(b.p50)) [\(fmtMonths(b.p10))-\(fmtMonths(b.p90))]" }
-        return table(header: ["actor"] + years.map(String.init), rows: rows.map { [$0.0] + $0.1.map(cell) }, html: html)
+    /// The where-to-slow table: per actor and domain, the `top` ranked levers (every row if nil).
+    public static func whereToSlowTable(_ v: ResultView, html: Bool, top: Int? = nil) -> String {
+        func band(_ b: Band) -> String { "\(fmtDelta(b.p50)) [\(fmtDelta(b.p10)), \(fmtDelta(b.p90))]" }
+        func robust(_ w: WhereToSlowRow) -> String { w.robust.map { $0 ? "yes" : "NOT ROBUST" } ?? "not tested" }
+        var rows: [[String]] = []
+        var shown: [String: Int] = [:]
+        for w in v.whereToSlow {
+            let key = "\(w.actor.rawValue)|\(w.domain)"
+            let count = shown[key, default: 0]
+            if let top, count >= top { continue }
+            if w.rank == nil {
+                // An actor-domain with no ranked lever gets one line saying so.
+                if top != nil && count == 0 { rows.append([w.actor.rawValue, w.domain, "-", "no lever buys time here", "", "", "", "", "", robust(w)]); shown[key] = top ?? 1 }
+                if top == nil { rows.append([w.actor.rawValue, w.domain, "-", w.lever, w.monthsPer10B.map(band) ?? "n/a", band(w.meanMonthsBought), fmtBillions(w.totalCostPerYear.p50), w.lastYearAtLeast1Month.map(String.init) ?? "never", fmtDelta(w.usSelfHarmP50), w.note]) }
+                continue
+            }
+            shown[key] = count + 1
+            rows.append([w.actor.rawValue, w.domain, "\(w.rank!)", w.lever, w.monthsPer10B.map(band) ?? "n/a", band(w.meanMonthsBought),
+                         fmtBillions(w.totalCostPerYear.p50), w.lastYearAtLeast1Month.map(String.init) ?? "never", fmtDelta(w.usSelfHarmP50),
+                         w.rank == 1 ? robust(w) : ""])
+        }
+        return table(header: ["actor", "domain", "rank", "lever", "months per $10B/yr", "mean months bought", "cost $B/yr", "lasts to", "US self-harm", top == nil ? "robust / note" : "top lever robust"],
+                     rows: rows, html: html)
     }
 
-    /// The lever table as HTML or Markdown: China's months bought (sovereign and own development),
-    /// deployable compute, vendor cost, months per $10B and US self-harm, each P50 [P10, P90].
-    public static func leverTable(_ v: ResultView, html: Bool) -> String {
-        let y = v.reportYear, last = v.lastYear
-        func m(_ b: Band) -> String { "\(fmtDelta(b.p50)) [\(fmtDelta(b.p10)), \(fmtDelta(b.p90))]" }
-        func pct(_ b: Band) -> String { "\(fmtPercent(b.p50))% [\(fmtPercent(b.p10)), \(fmtPercent(b.p90))]" }
-        func usd(_ b: Band) -> String { "\(fmtBillions(b.p50)) [\(fmtBillions(b.p10)), \(fmtBillions(b.p90))]" }
-        let header = ["lever", "CN months bought \(y)", "CN own-development months \(y)", "CN deployable compute \(y)",
-                      "vendor cost $B/yr", "own-dev. months per $10B/yr", "US self-harm \(last) (months)"]
-        let rows = (1..<v.result.scenarioNames.count).map { si -> [String] in
-            [v.result.scenarioNames[si], m(v.leverBand(si, y, .cn, .monthsBought)), m(v.leverBand(si, y, .cn, .monthsBoughtOwn)),
-             pct(v.leverBand(si, y, .cnComputeChangePct)), usd(v.leverBand(si, .vendorCostPerYear)),
-             v.monthsPer10B(si, own: true).map(m) ?? "n/a", m(v.leverBand(si, last, .usSelfHarmMonths))]
+    public static func lagTable(_ v: ResultView, html: Bool, scenario: Int = 0) -> String {
+        let shown = v.years.filter { $0 <= 2027 || $0 % 2 == 1 || $0 == v.lastYear }
+        func cell(_ b: Band) -> String { "\(fmtMonths(b.p50)) [\(fmtMonths(b.p10))-\(fmtMonths(b.p90))]" }
+        var rows = Actor.allCases.map { a in [a.rawValue] + shown.map { cell(v.lagBand(scenario, $0, a)) } }
+        rows.append(["CN own development"] + shown.map { cell(v.actorBand(scenario, $0, .cn, .lagOwn)) })
+        rows.append(["open-weight frontier"] + shown.map { cell(v.scenarioBand(scenario, $0, .openLag)) })
+        return table(header: ["actor"] + shown.map(String.init), rows: rows, html: html)
+    }
+
+    /// Lags per actor in each lag domain, and deployable compute, in the report year.
+    public static func domainTable(_ v: ResultView, html: Bool) -> String {
+        func cell(_ b: Band) -> String { "\(fmtMonths(b.p50)) [\(fmtMonths(b.p10))-\(fmtMonths(b.p90))]" }
+        let rows = Actor.allCases.map { a -> [String] in
+            var r = [a.rawValue] + (0..<v.lagDomainCount).map { cell(v.lagBand(0, v.reportYear, a, domain: $0)) }
+            if v.domainIDs.count > v.lagDomainCount {
+                let b = v.actorBand(0, v.reportYear, a, .log10Compute)
+                r.append("\(fmtSci(Foundation.pow(10, b.p50))) H100e")
+            }
+            return r
         }
-        return table(header: header, rows: rows, html: html)
+        return table(header: ["actor"] + v.domainIDs.enumerated().map { $0.offset < v.lagDomainCount ? "\($0.element) (months)" : "\($0.element)" }, rows: rows, html: html)
+    }
+
+    /// Months bought in the report year by every lever for the followers (frontier-general), cost and self-harm.
+    public static func leverTable(_ v: ResultView, html: Bool) -> String {
+        func m(_ b: Band) -> String { "\(fmtDelta(b.p50)) [\(fmtDelta(b.p10)), \(fmtDelta(b.p90))]" }
+        let actors: [Actor] = [.cn, .ru, .india, .row, .gulf]
+        let rows = (1..<v.result.scenarioNames.count).map { si -> [String] in
+            [v.result.scenarioNames[si]] + actors.map { m(v.monthsBought(si, v.reportYear, $0)) }
+                + [fmtBillions(v.leverBand(si, .totalCostPerYear).p50), fmtDelta(v.leverBand(si, v.reportYear, .usSelfHarmMonths).p50)]
+        }
+        return table(header: ["lever"] + actors.map { "\($0.rawValue) months" } + ["cost $B/yr", "US self-harm"], rows: rows, html: html)
     }
 
     static func table(header: [String], rows: [[String]], html: Bool) -> String {
@@ -85,7 +110,12 @@ public enum HTMLReport {
             return "<table><tr>" + header.map { "<th>\(esc($0))</th>" }.joined() + "</tr>\n"
                 + rows.map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>\n" }.joined() + "</table>\n"
         }
-        return "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---|" }.joined() + "\n"
-            + rows.map { "| " + $0.joined(separator: " | ") + " |\n" }.joined()
+        var widths = header.map(\.count)
+        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { $0.element.padding(toLength: widths[min($0.offset, widths.count - 1)], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+        }
+        return line(header) + rows.map(line).joined()
     }
 }

@@ -20,7 +20,7 @@ public enum SVGCharts {
         let actors = Actor.allCases.filter { $0 != .us }
         var maxY = 6.0
         let cnOwn = years.map { v.actorBand(scenario, $0, .cn, .lagOwn) }
-        for a in actors { for y in years { maxY = max(maxY, v.actorBand(scenario, y, a, .lag).p90) } }
+        for a in actors { for y in years { maxY = max(maxY, v.lagBand(scenario, y, a).p90) } }
         for b in cnOwn { maxY = max(maxY, b.p50) }
         maxY = (maxY / 6).rounded(.up) * 6
         let pw = Double(w) - left - right, ph = Double(h) - top - bottom
@@ -38,7 +38,7 @@ public enum SVGCharts {
         s += "<text x=\"\(f(px - 4))\" y=\"\(f(top + 12))\" text-anchor=\"end\" fill=\"#666\">hindcast</text><text x=\"\(f(px + 4))\" y=\"\(f(top + 12))\" fill=\"#666\">projection</text>\n"
         s += "<text x=\"16\" y=\"\(f(top + ph / 2))\" transform=\"rotate(-90 16 \(f(top + ph / 2)))\" text-anchor=\"middle\">months (annual mean)</text>\n"
         for (ai, a) in actors.enumerated() {
-            let bands = years.map { v.actorBand(scenario, $0, a, .lag) }
+            let bands = years.map { v.lagBand(scenario, $0, a) }
             let c = colors[a]!
             let upper = bands.enumerated().map { "\(f(x($0.offset))),\(f(yy($0.element.p90)))" }
             let lower = bands.enumerated().reversed().map { "\(f(x($0.offset))),\(f(yy($0.element.p10)))" }
@@ -92,34 +92,96 @@ public enum SVGCharts {
         return s + "</svg>\n"
     }
 
-    /// Months of China's capability lag bought by each lever (report year), P50 with P10-P90.
-    public static func leverBars(_ v: ResultView, own: Bool = false) -> String {
+    /// Months bought per lever for one actor and domain (report year), P50 with P10-P90.
+    public static func leverBars(_ v: ResultView, actor: Actor = .cn, domain d: Int = 0) -> String {
         let rows = (1..<v.result.scenarioNames.count).map { si -> (String, Double?, Double, Double?) in
-            let b = v.leverBand(si, v.reportYear, .cn, own ? .monthsBoughtOwn : .monthsBought)
+            let b = v.monthsBought(si, v.reportYear, actor, domain: d)
             return (v.result.scenarioNames[si], b.p10, b.p50, b.p90)
         }
-        return bars(title: own ? "Months of China's own-development lag bought per lever, \(v.reportYear)"
-                        : "Months of China's capability lag (min of own, open, stolen weights) bought per lever, \(v.reportYear)",
+        let what = d < v.lagDomainCount ? "capability lag" : "deployable compute (months of delay)"
+        return bars(title: "Months bought for \(actor.rawValue) in \(v.domainIDs[d]) (\(what)), \(v.reportYear)",
                     axis: "months vs baseline (paired draws; bar P50, whisker P10-P90)", rows: rows,
                     footer: "\(v.useCalibrated ? "calibrated" : "prior") ensemble, \(v.result.config.draws) draws, seed \(v.result.config.seed)")
     }
 
-    /// % change in China's deployable compute per lever (report year), P50 with P10-P90.
-    public static func leverCompute(_ v: ResultView) -> String {
-        let rows = (1..<v.result.scenarioNames.count).map { si -> (String, Double?, Double, Double?) in
-            let b = v.leverBand(si, v.reportYear, .cnComputeChangePct)
-            return (v.result.scenarioNames[si], b.p10, b.p50, b.p90)
+    /// The open-weight frontier: its lag (P50, P10-P90) and the origin of the best open model by year.
+    public static func openFrontier(_ v: ResultView) -> String {
+        let w = 760, h = 400, left = 60.0, right = 170.0, top = 40.0, bottom = 50.0
+        let years = v.years
+        let bands = years.map { v.scenarioBand(0, $0, .openLag) }
+        var maxY = 6.0
+        for b in bands { maxY = max(maxY, b.p90) }
+        maxY = (maxY / 6).rounded(.up) * 6
+        let pw = Double(w) - left - right, ph = Double(h) - top - bottom
+        let step = pw / Double(years.count)
+        func yy(_ m: Double) -> Double { top + ph * (1 - min(m, maxY) / maxY) }
+        var s = header(w, h, "Open-weight frontier: lag behind the US frontier and origin of the best open model (baseline)")
+        for k in 0...6 {
+            let m = maxY * Double(k) / 6
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(yy(m)))\" x2=\"\(f(left + pw))\" y2=\"\(f(yy(m)))\" stroke=\"#ddd\"/>\n<text x=\"\(f(left - 6))\" y=\"\(f(yy(m) + 4))\" text-anchor=\"end\">\(Int(m))</text>\n"
         }
-        return bars(title: "Change in China's deployable compute per lever, \(v.reportYear)",
-                    axis: "% vs baseline (paired draws; bar P50, whisker P10-P90)", rows: rows,
-                    footer: "\(v.useCalibrated ? "calibrated" : "prior") ensemble, \(v.result.config.draws) draws, seed \(v.result.config.seed)")
+        for (i, year) in years.enumerated() {
+            var y0 = top + ph
+            for o in OpenOrigin.allCases {
+                let share = v.originShare(year, o)
+                guard share > 0 else { continue }
+                let hgt = ph * 0.25 * share
+                s += "<rect x=\"\(f(left + step * Double(i) + 4))\" y=\"\(f(y0 - hgt))\" width=\"\(f(step - 8))\" height=\"\(f(hgt))\" fill=\"\(colors[o.actor]!)\" fill-opacity=\"0.55\"/>\n"
+                y0 -= hgt
+            }
+            s += "<text x=\"\(f(left + step * (Double(i) + 0.5)))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">\(year)</text>\n"
+        }
+        let pts = bands.enumerated().map { "\(f(left + step * (Double($0.offset) + 0.5))),\(f(yy($0.element.p50)))" }
+        let upper = bands.enumerated().map { "\(f(left + step * (Double($0.offset) + 0.5))),\(f(yy($0.element.p90)))" }
+        let lower = bands.enumerated().reversed().map { "\(f(left + step * (Double($0.offset) + 0.5))),\(f(yy($0.element.p10)))" }
+        s += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"#333\" fill-opacity=\"0.1\"/>\n"
+        s += "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"#222\" stroke-width=\"2\"/>\n"
+        s += "<text x=\"16\" y=\"\(f(top + ph / 2))\" transform=\"rotate(-90 16 \(f(top + ph / 2)))\" text-anchor=\"middle\">open-weight lag, months</text>\n"
+        for (i, o) in OpenOrigin.allCases.enumerated() {
+            let ly = top + 14 + Double(i) * 20
+            s += "<rect x=\"\(f(left + pw + 14))\" y=\"\(f(ly - 9))\" width=\"14\" height=\"10\" fill=\"\(colors[o.actor]!)\" fill-opacity=\"0.55\"/><text x=\"\(f(left + pw + 34))\" y=\"\(f(ly))\">origin \(o.actor.rawValue)</text>\n"
+        }
+        s += "<text x=\"\(f(left + pw + 14))\" y=\"\(f(top + 14 + 4 * 20 + 10))\" fill=\"#666\">line: lag P50; band P10-P90</text>\n"
+        s += "<text x=\"\(w / 2)\" y=\"\(h - 8)\" text-anchor=\"middle\" fill=\"#666\" font-size=\"10\">bars: share of the year's quarters each origin held the open frontier (quarter height = 1/4 of the axis). Data: Epoch AI (epoch.ai)</text>\n"
+        return s + "</svg>\n"
+    }
+
+    /// For how long: months bought per year (P50) for the top-ranked levers of one actor and domain.
+    public static func durability(_ v: ResultView, actor: Actor = .cn, domain: String = "frontier-general", levers limit: Int = 4) -> String {
+        let w = 760, h = 400, left = 60.0, right = 170.0, top = 40.0, bottom = 50.0
+        let ranked = v.whereToSlow.filter { $0.actor == actor && $0.domain == domain && $0.rank != nil }.prefix(limit).map(\.lever)
+        let rows = v.durability.filter { $0.actor == actor && $0.domain == domain && ranked.contains($0.lever) }
+        let years = v.projectionYears
+        var maxY = 2.0, minY = 0.0
+        for r in rows { for b in r.months { maxY = max(maxY, b.p50); minY = min(minY, b.p50) } }
+        maxY = maxY.rounded(.up)
+        let pw = Double(w) - left - right, ph = Double(h) - top - bottom
+        func x(_ i: Int) -> Double { left + pw * Double(i) / Double(max(1, years.count - 1)) }
+        func yy(_ m: Double) -> Double { top + ph * (1 - (m - minY) / (maxY - minY)) }
+        var s = header(w, h, "For how long: months bought for \(actor.rawValue) in \(domain), top-ranked levers (P50)")
+        for k in 0...4 {
+            let m = minY + (maxY - minY) * Double(k) / 4
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(yy(m)))\" x2=\"\(f(left + pw))\" y2=\"\(f(yy(m)))\" stroke=\"#ddd\"/>\n<text x=\"\(f(left - 6))\" y=\"\(f(yy(m) + 4))\" text-anchor=\"end\">\(fmt(m, digits: 2))</text>\n"
+        }
+        s += "<line x1=\"\(f(left))\" y1=\"\(f(yy(1)))\" x2=\"\(f(left + pw))\" y2=\"\(f(yy(1)))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n"
+        for (i, y) in years.enumerated() { s += "<text x=\"\(f(x(i)))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">\(y)</text>\n" }
+        let palette = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+        for (k, r) in rows.enumerated() {
+            let c = palette[k % palette.count]
+            s += "<polyline points=\"\(r.months.enumerated().map { "\(f(x($0.offset))),\(f(yy($0.element.p50)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(c)\" stroke-width=\"2\"/>\n"
+            let ly = top + 14 + Double(k) * 20
+            s += "<rect x=\"\(f(left + pw + 14))\" y=\"\(f(ly - 9))\" width=\"14\" height=\"10\" fill=\"\(c)\"/><text x=\"\(f(left + pw + 34))\" y=\"\(f(ly))\">\(esc(r.lever))</text>\n"
+        }
+        s += "<text x=\"16\" y=\"\(f(top + ph / 2))\" transform=\"rotate(-90 16 \(f(top + ph / 2)))\" text-anchor=\"middle\">months bought (P50)</text>\n"
+        s += "<text x=\"\(w / 2)\" y=\"\(h - 8)\" text-anchor=\"middle\" fill=\"#666\" font-size=\"10\">dashed: 1 month (durability = last year at or above it). ai-diffusion simulate, \(v.result.config.draws) draws, seed \(v.result.config.seed)</text>\n"
+        return s + "</svg>\n"
     }
 
     /// Tornado: Spearman rank correlation of inputs with China's report-year lag (top `limit`).
     public static func tornado(_ v: ResultView, own: Bool = false, limit: Int = 15) -> String {
+        let flags = Dictionary(uniqueKeysWithValues: zip(v.result.parameterNames, v.result.parameterIsAssumption).map { ($0, $1) })
         let rows = v.result.tornado(own: own).prefix(limit).map { t -> (String, Double?, Double, Double?) in
-            let flag = (v.priors.priors[t.name]?.isAssumption ?? t.name.hasPrefix("tau_weight")) ? " *" : ""
-            return (t.name + flag, nil, t.rho, nil)
+            (t.name + (flags[t.name] == true ? " *" : ""), nil, t.rho, nil)
         }
         return bars(title: "What drives China's \(own ? "own-development" : "capability") lag in \(v.reportYear) (Spearman rho)", axis: "rank correlation with China's lag (* = ASSUMPTION)",
                     rows: rows, footer: "baseline scenario, \(v.result.acceptedCount >= 30 ? "accepted" : "all") draws")

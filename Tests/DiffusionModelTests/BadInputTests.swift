@@ -54,6 +54,7 @@ import Testing
         let text = """
         name: my-lever
         title: A lever
+        kind: lever
         meaning: m
         events:
           - date: 2026-01-01
@@ -63,7 +64,7 @@ import Testing
             set: {chip_enforcment: true}
         """
         let e = #expect(throws: YAMLInputError.self) { try SimulationInputLoader.decode(ScenarioBox.T.self, text: text, file: "s.yaml") }
-        #expect(e?.line == 9)
+        #expect(e?.line == 10)
         #expect(e?.keyPath == "events.[0].set.chip_enforcment")
     }
 }

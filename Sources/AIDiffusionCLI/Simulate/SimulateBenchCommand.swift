@@ -1,20 +1,15 @@
 import ArgumentParser
-import DiffusionModel
-import SimulationInputs
+import Simulation
 
-/// `ai-diffusion bench simulate [--draws N] [--scenarios K] [--seed S]`: times the simulator.
-/// Register under the `bench` command (command name `simulate`). Use a release build.
+/// `ai-diffusion bench simulate [--draws N] [--seed S] [--threads T]`: times the whole simulation
+/// (rule-pack screening included) of every built-in lever. Use a release build.
 public struct SimulateBenchCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Time the diffusion simulator's Monte Carlo (use a release build).")
+    public static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Time the diffusion simulator: every built-in lever, four domains, a rule-pack lever with the Screener in the loop (use a release build).")
     @Option(name: .long, help: "Monte Carlo draws.") public var draws: Int = 10_000
-    @Option(name: .long, help: "Scenarios (baseline first, then levers in file order).") public var scenarios: Int = 8
     @Option(name: .long, help: "Random seed.") public var seed: UInt64 = 1
+    @Option(name: .long, help: "Worker threads (default: one per core, up to 8).") public var threads: Int?
     public init() {}
     public func run() throws {
-        var all = try BundledSimulationInputs.scenarios()
-        let caps = try? RuleDataTierCaps.load()
-        if caps == nil { all.removeAll { $0.tier2_cap_structure != nil } }
-        let inputs = try BundledSimulationInputs.modelInputs(scenarios: all, tierCaps: caps)
-        print(try runSimulatorBenchmark(inputs: inputs, draws: draws, scenarios: scenarios, seed: seed))
+        print(try SimulationBenchmark.run(draws: draws, seed: seed, threads: threads))
     }
 }
