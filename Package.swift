@@ -27,6 +27,18 @@ let package = Package(
         .target(name: "ComputeMetrics", dependencies: ["NameMatching"]),
         // Edit distance and "did you mean" suggestions for names people type.
         .target(name: "NameMatching"),
+        // Pure core: restricted-party name matching (normalization, token-set Jaro-Winkler, blocking index,
+        // explained scores, the `default` and `ofac` algorithms). No I/O.
+        .target(name: "PartyMatching", dependencies: ["NameMatching"]),
+        // Pure core: part 744 end-user controls per row (list policies, the Affiliates Rule, end uses) and the
+        // "stricter wins" combination with the chip determination.
+        .target(name: "PartyScreening", dependencies: ["DiffusionRules", "PartyMatching"]),
+        // Restricted-party list and ownership files (CSL CSV/JSON, BIS DPL TSV, a user's CSV) -> list entries.
+        .target(
+            name: "PartyLists",
+            dependencies: ["DiffusionRules", "PartyMatching", "PartyScreening", "TabularIO",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Pure core: rule layers, regimes, country groups, classification and licence determination.
         .target(name: "DiffusionRules", dependencies: ["ComputeMetrics"]),
         // Pure core: ECCN 4E091 (model weights): training-operations estimates, status on a date, export licensing.
@@ -45,7 +57,7 @@ let package = Package(
         // The bundled rule data (YAML layers, regimes, country groups, chip catalog) and its loaders.
         .target(
             name: "RuleData",
-            dependencies: ["ComputeMetrics", "DiffusionRules", "StrictYAML", "TabularIO", "ModelWeights", "CloudMonitoring"],
+            dependencies: ["ComputeMetrics", "DiffusionRules", "StrictYAML", "TabularIO", "ModelWeights", "CloudMonitoring", "PartyMatching", "PartyScreening"],
             resources: [.copy("Resources")]
         ),
         // Input files of the weights and cloud channels: usage, customer, cluster and weights-export CSVs.
@@ -54,7 +66,7 @@ let package = Package(
             dependencies: ["ComputeMetrics", "DiffusionRules", "TabularIO", "ModelWeights", "CloudMonitoring", "RuleData", "SeededRandom"]
         ),
         // Transactions CSV -> validated transactions; determinations -> jsonl/csv/json/table.
-        .target(name: "Screening", dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "TabularIO", "SeededRandom"]),
+        .target(name: "Screening", dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "TabularIO", "SeededRandom", "PartyScreening"]),
         // Seeded pseudo-random numbers (SplitMix64, xoshiro256**): simulator draws, synthetic benchmark data.
         .target(name: "SeededRandom"),
         // The allocation ledger on SQLite (GRDB): caps, debits, hash chain.
@@ -74,6 +86,7 @@ let package = Package(
                 "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
                 "ModelWeights", "CloudMonitoring", "ChannelInputs",
                 "DiffusionModel", "SimulationInputs", "SimulationReport", "StrictYAML",
+                "PartyMatching", "PartyScreening", "PartyLists", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,6 +113,11 @@ let package = Package(
                 "Screening", "TabularIO", "RuleData", "DiffusionRules", "ComputeMetrics",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(name: "PartyMatchingTests", dependencies: ["PartyMatching", "PartyLists", "PartyScreening", "RuleData", "DiffusionRules"]),
+        .testTarget(
+            name: "PartyScreeningTests",
+            dependencies: ["PartyScreening", "PartyLists", "PartyMatching", "RuleData", "DiffusionRules", "Screening", "TabularIO", "ComputeMetrics"]
         ),
         .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
         .testTarget(name: "CLITests", dependencies: ["AIDiffusionCLI", "AllocationLedger", "SeededRandom"]),

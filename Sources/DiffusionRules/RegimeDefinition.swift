@@ -22,12 +22,17 @@ public struct RegimeDefinition: Codable, Sendable, Hashable {
     public var standingRules: [LicenseRule]?
     /// Which ECCNs count toward a holder's installed base (for VEU limits).
     public var installedBase: InstalledBaseDefinition?
+    /// Layers that carry only part 744 end-user controls (the Entity List's meaning, the Affiliates
+    /// Rule): evaluated by party screening after the chip rules, selected on a date like `layers`,
+    /// and not listed in a determination's `layers` (which name the layers the chip rules applied).
+    public var endUserLayers: [RegimeLayer]?
 
     enum CodingKeys: String, CodingKey {
         case id, title, description, layers
         case countrySets = "country_sets"
         case standingRules = "standing_rules"
         case installedBase = "installed_base"
+        case endUserLayers = "end_user_layers"
     }
 }
 
@@ -70,7 +75,18 @@ extension RuleLayer {
         if asWritten { return true }
         if let complianceFrom, day < complianceFrom { return false }
         if let enforcedUntil, day > enforcedUntil { return false }
+        if let suspensions, suspensions.contains(where: { $0.contains(day) }) { return false }
         return true
+    }
+
+    /// The suspension in force on `day`, if any (the layer is then not enforced).
+    public func suspension(on day: Day) -> LayerSuspension? {
+        suspensions?.first { $0.contains(day) }
+    }
+
+    /// The latest suspension that ended before `day`, if any.
+    public func suspensionEnded(before day: Day) -> LayerSuspension? {
+        suspensions?.filter { $0.through < day }.max { $0.through < $1.through }
     }
 
     /// Days on which the layer's activity can change under the given selection.
@@ -80,6 +96,7 @@ extension RuleLayer {
         if !asWritten {
             if let complianceFrom { days.append(complianceFrom) }
             if let enforcedUntil { days.append(enforcedUntil.next) }
+            for suspension in suspensions ?? [] { days += [suspension.from, suspension.through.next] }
         }
         return days
     }

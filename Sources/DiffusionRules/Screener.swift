@@ -168,9 +168,7 @@ public final class Screener {
                                   text: "no rule in the layers applied on this date requires a licence for this item, destination and consignee",
                                   citation: "15 CFR 742.6(a)(6); 744.23"))
         }
-        if transaction.endUse == .military || transaction.endUse == .wmd {
-            warnings.append("end use \(transaction.endUse.code): part 744 end-use controls (744.2-744.4, 744.21) may require a licence whatever the classification; this tool does not evaluate them")
-        }
+        // Part 744 end uses and restricted parties are evaluated after this, by PartyScreening.
 
         // Move balances.
         for debit in debits { apply(debit, transaction: transaction, destination: destination) }
@@ -193,6 +191,25 @@ public final class Screener {
     }
 
     private func check(_ rule: CompiledRule) -> String { rule.rule.cap?.cap ?? rule.rule.id }
+
+    /// Takes back what ``evaluate(_:)`` moved for a row whose outcome a later stage made stricter
+    /// (party screening: a listed party cannot use LPP, a denied licence draws no allocation): the
+    /// debits no longer drawn and, for a row now denied, its installed-base addition.
+    public func withdraw(_ debits: [Debit], installedBase tpp: TPP?, for transaction: Transaction) {
+        let destination = registry.index(of: transaction.destination) ?? 0
+        for debit in debits {
+            switch debit.cap {
+            case let .lpp(_, year):
+                let key = Screener.lppKey(transaction.ultimateParent, year)
+                lppUsed[key] = (lppUsed[key] ?? .zero) - debit.tpp
+            case .countryAllocation:
+                allocationUsed[destination] = allocationUsed[destination] - debit.tpp
+            case .uveu, .nveu:
+                break // installed bases: below
+            }
+        }
+        if let tpp { addToBase(.zero - tpp, at: destination, for: transaction.ultimateParent) }
+    }
 
     private func apply(_ debit: Debit, transaction: Transaction, destination: Int) {
         switch debit.cap {

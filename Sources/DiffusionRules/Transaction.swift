@@ -23,9 +23,11 @@ public enum VEUStatus: UInt8, Sendable, Hashable {
     }
 }
 
-/// Declared end use of a shipment (formats.md, transactions CSV).
+/// Declared end use of a shipment (formats.md, transactions CSV). `supercomputer` and
+/// `advanced-node-ic` (development or production of advanced-node integrated circuits) are the
+/// 15 CFR 744.23 end uses; `military` is § 744.21; `wmd` §§ 744.2-744.4.
 public enum EndUse: UInt8, Sendable, Hashable, CaseIterable {
-    case unspecified, frontierTraining, military, wmd
+    case unspecified, frontierTraining, military, wmd, supercomputer, advancedNodeIC
 
     public var code: String {
         switch self {
@@ -33,6 +35,8 @@ public enum EndUse: UInt8, Sendable, Hashable, CaseIterable {
         case .frontierTraining: return "frontier-training"
         case .military: return "military"
         case .wmd: return "wmd"
+        case .supercomputer: return "supercomputer"
+        case .advancedNodeIC: return "advanced-node-ic"
         }
     }
 

@@ -196,7 +196,8 @@ struct RowParser {
         if let column = columns.endUse {
             let text = record.string(at: column).trimmingASCIIWhitespace().lowercased()
             guard let use = EndUse(code: text) else {
-                throw fail(record, column, "must be empty, frontier-training, military or wmd")
+                let codes = EndUse.allCases.dropFirst().map(\.code)
+                throw fail(record, column, "must be empty, \(codes.dropLast().joined(separator: ", ")) or \(codes.last!)")
             }
             endUse = use
         }

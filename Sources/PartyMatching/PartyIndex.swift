@@ -1,0 +1,236 @@
+import Foundation
+
+/// What the matcher knows of one list entry: its names (the first is the primary name, the others
+/// aliases), countries (ISO alpha-2), addresses and identifiers.
+public struct MatchableEntry: Sendable, Hashable {
+    public var names: [String]
+    public var countries: [String]
+    public var addresses: [String]
+    public var identifiers: [String]
+
+    public init(names: [String], countries: [String] = [], addresses: [String] = [], identifiers: [String] = []) {
+        self.names = names
+        self.countries = countries
+        self.addresses = addresses
+        self.identifiers = identifiers
+    }
+}
+
+/// An immutable search index over list entries: every name and alias normalized, a vocabulary of
+/// tokens weighted by rarity, and blocking keys that lead from a query token to the vocabulary
+/// tokens it may be compared with.
+///
+/// Blocking keys of a token: the token itself; for tokens of at least `typo_key_minimum_length`
+/// letters, the token and each of its single-letter deletions (two tokens sharing one are at most
+/// one substitution, insertion, deletion or transposition apart) and its consonant skeleton
+/// (transliterations such as `muhammad`/`mohammed`). Only vocabulary tokens reached through a
+/// shared key are compared, so a search costs a few dozen Jaro-Winkler comparisons per token plus
+/// the candidates whose rare tokens it shares. Build once per set of lists; search with a
+/// ``PartySearcher`` (one per thread).
+///
+/// ```swift
+/// let index = PartyIndex(entries: [MatchableEntry(names: ["Huawei Technologies Co., Ltd."], countries: ["CN"])],
+///                        configuration: configuration)
+/// var searcher = PartySearcher(index: index)
+/// searcher.search("HUAWEI TECHNOLOGIES COMPANY LIMITED").first?.score   // 1.0
+/// ```
+public final class PartyIndex: Sendable {
+    public let configuration: MatchingConfiguration
+    let normalizer: NameNormalizer
+    let jaroWinkler: JaroWinkler
+    public let entries: [MatchableEntry]
+
+    // Names (every entry's names and aliases).
+    let nameEntry: [Int32]
+    let nameOrdinal: [Int32]
+    let nameTokens: [[Int32]]
+    let nameLegalForms: [[String]]
+    let nameWeight: [Double]
+
+    // Vocabulary.
+    let vocabulary: [[UInt32]]
+    let weights: [Double]
+    let exact: [[UInt32]: Int32]
+    /// Names containing each vocabulary token (CSR: `postingStart[v] ..< postingStart[v + 1]`).
+    let postingStart: [Int32]
+    let postings: [Int32]
+    /// Blocking key -> vocabulary tokens (packed `start << 32 | count` into `keyTargets`).
+    let keyRanges: [UInt64: UInt64]
+    let keyTargets: [Int32]
+    /// Weight of a query token that reaches no vocabulary token (as rare as a token can be).
+    let unknownWeight: Double
+
+    // Qualifiers.
+    let entryCountries: [Set<String>]
+    let entryAddressTokens: [Set<[UInt32]>]
+    let identifierEntries: [String: [Int32]]
+
+    // OFAC emulation: each name's words (legal forms kept) and their Soundex codes.
+    let ofacWords: [[[UInt32]]]
+    let ofacSoundex: [[String?]]
+    let ofacFull: [[UInt32]]
+
+    public init(entries: [MatchableEntry], configuration: MatchingConfiguration) {
+        self.configuration = configuration
+        self.entries = entries
+        let normalizer = NameNormalizer(configuration)
+        self.normalizer = normalizer
+        self.jaroWinkler = JaroWinkler(configuration.jaroWinkler)
+
+        var nameEntry: [Int32] = [], nameOrdinal: [Int32] = [], normalized: [NormalizedName] = []
+        var ofacWords: [[[UInt32]]] = [], ofacSoundex: [[String?]] = [], ofacFull: [[UInt32]] = []
+        for (e, entry) in entries.enumerated() {
+            for (k, name) in entry.names.enumerated() {
+                let n = normalizer.normalize(name)
+                guard !n.tokens.isEmpty else { continue }
+                nameEntry.append(Int32(e))
+                nameOrdinal.append(Int32(k))
+                normalized.append(n)
+                let words = normalizer.words(of: name)
+                ofacWords.append(words)
+                ofacSoundex.append(words.map(PhoneticKeys.soundex))
+                ofacFull.append(Array(words.joined(separator: [32])))
+            }
+        }
+        var exact: [[UInt32]: Int32] = [:]
+        var vocabulary: [[UInt32]] = []
+        var frequency: [Int32] = []
+        var nameTokens: [[Int32]] = []
+        nameTokens.reserveCapacity(normalized.count)
+        for n in normalized {
+            var ids: [Int32] = []
+            for token in n.tokens {
+                let id: Int32
+                if let known = exact[token] {
+                    id = known
+                } else {
+                    id = Int32(vocabulary.count)
+                    exact[token] = id
+                    vocabulary.append(token)
+                    frequency.append(0)
+                }
+                if !ids.contains(id) { frequency[Int(id)] += 1 }
+                ids.append(id)
+            }
+            nameTokens.append(ids)
+        }
+        let count = Double(max(1, normalized.count))
+        let weights = frequency.map { PartyIndex.rarityWeight(documents: count, frequency: Double($0)) }
+        self.unknownWeight = PartyIndex.rarityWeight(documents: count, frequency: 1)
+
+        // Postings (names per token), CSR.
+        var start = [Int32](repeating: 0, count: vocabulary.count + 1)
+        for ids in nameTokens { for id in Set(ids) { start[Int(id) + 1] += 1 } }
+        for v in 0..<vocabulary.count { start[v + 1] += start[v] }
+        var fill = start
+        var postings = [Int32](repeating: 0, count: Int(start[vocabulary.count]))
+        for (n, ids) in nameTokens.enumerated() {
+            for id in Set(ids).sorted() {
+                postings[Int(fill[Int(id)])] = Int32(n)
+                fill[Int(id)] += 1
+            }
+        }
+
+        // Blocking keys, CSR.
+        var pairs: [(UInt64, Int32)] = []
+        for (v, token) in vocabulary.enumerated() {
+            for key in BlockingKeys.keys(of: token, typoMinimumLength: configuration.tokens.typoKeyMinimumLength) {
+                pairs.append((key, Int32(v)))
+            }
+        }
+        pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        var ranges: [UInt64: UInt64] = [:]
+        var targets: [Int32] = []
+        targets.reserveCapacity(pairs.count)
+        var i = 0
+        while i < pairs.count {
+            let key = pairs[i].0
+            let first = targets.count
+            while i < pairs.count && pairs[i].0 == key {
+                if targets.count == first || targets.last != pairs[i].1 { targets.append(pairs[i].1) }
+                i += 1
+            }
+            ranges[key] = UInt64(first) << 32 | UInt64(targets.count - first)
+        }
+
+        self.nameEntry = nameEntry
+        self.nameOrdinal = nameOrdinal
+        self.nameTokens = nameTokens
+        self.nameLegalForms = normalized.map(\.legalForms)
+        self.nameWeight = nameTokens.map { ids in ids.reduce(0) { $0 + weights[Int($1)] } }
+        self.vocabulary = vocabulary
+        self.weights = weights
+        self.exact = exact
+        self.postingStart = start
+        self.postings = postings
+        self.keyRanges = ranges
+        self.keyTargets = targets
+        self.entryCountries = entries.map { Set($0.countries.map { $0.uppercased() }) }
+        self.entryAddressTokens = entries.map { entry in Set(entry.addresses.flatMap { normalizer.words(of: $0) }) }
+        var identifiers: [String: [Int32]] = [:]
+        for (e, entry) in entries.enumerated() {
+            for id in entry.identifiers {
+                let key = PartyIndex.identifierKey(id)
+                if !key.isEmpty { identifiers[key, default: []].append(Int32(e)) }
+            }
+        }
+        self.identifierEntries = identifiers
+        self.ofacWords = ofacWords
+        self.ofacSoundex = ofacSoundex
+        self.ofacFull = ofacFull
+    }
+
+    /// Number of names (entries' names and aliases) indexed.
+    public var nameCount: Int { nameEntry.count }
+
+    /// Rarity weight of a token found in `frequency` of `documents` names: `ln(1 + documents / frequency)`
+    /// (inverse document frequency, smoothed; Robertson 2004).
+    static func rarityWeight(documents: Double, frequency: Double) -> Double {
+        log(1 + documents / max(1, frequency))
+    }
+
+    /// An identifier compared exactly: letters and digits only, upper case.
+    public static func identifierKey(_ text: String) -> String {
+        String(text.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+    }
+
+    /// The vocabulary tokens sharing a blocking key with `token`, without repeats, in index order.
+    func related(to token: [UInt32]) -> [Int32] {
+        var out: [Int32] = []
+        for key in BlockingKeys.keys(of: token, typoMinimumLength: configuration.tokens.typoKeyMinimumLength) {
+            guard let packed = keyRanges[key] else { continue }
+            let first = Int(packed >> 32), n = Int(packed & 0xFFFF_FFFF)
+            for i in first..<(first + n) where !out.contains(keyTargets[i]) { out.append(keyTargets[i]) }
+        }
+        return out
+    }
+
+    /// Similarity of two tokens: 1 when equal; 0 when either holds a digit and they differ;
+    /// otherwise Jaro-Winkler, or 0 below the floor.
+    func tokenSimilarity(_ a: [UInt32], _ b: [UInt32]) -> Double {
+        if a == b { return 1 }
+        if NameNormalizer.hasDigit(a) || NameNormalizer.hasDigit(b) { return 0 }
+        let s = jaroWinkler.similarity(a, b)
+        return s >= configuration.tokens.similarityFloor ? s : 0
+    }
+}
+
+/// Blocking keys of a token (see ``PartyIndex``), as 64-bit FNV-1a hashes tagged by kind.
+enum BlockingKeys {
+    static func keys(of token: [UInt32], typoMinimumLength: Int) -> [UInt64] {
+        var keys = [hash(token, tag: 1)]
+        guard token.count >= typoMinimumLength, !NameNormalizer.hasDigit(token) else { return keys }
+        keys.append(hash(token, tag: 2))
+        for skip in 0..<token.count { keys.append(hash(token, tag: 2, skipping: skip)) }
+        keys.append(hash(PhoneticKeys.skeleton(token), tag: 3))
+        return keys
+    }
+
+    static func hash(_ token: [UInt32], tag: UInt64, skipping: Int = -1) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ (tag &* 0x9E37_79B9_7F4A_7C15)
+        for (i, scalar) in token.enumerated() where i != skipping {
+            h = (h ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+}
