@@ -71,9 +71,11 @@ enum TabularListReaders {
             row += 1
             let name = cell(record, "Name")
             if name.isEmpty { throw table.error(record, column: table.column("Name")!, message: "is empty; every entry needs a name") }
-            let country = cell(record, "Country")
-            if !country.isEmpty, !(CountryCode(country).map(registry.contains) ?? false) {
-                throw table.error(record, column: table.column("Country")!, message: "is not an ISO 3166-1 alpha-2 code")
+            // BIS's own file writes a few countries otherwise (`PRC` twice in 2022): a code the registry
+            // does not know stays in the address only.
+            var country = cell(record, "Country")
+            if !country.isEmpty, !(CountryCode(country).map { registry.contains($0) && $0.description == country } ?? false) {
+                country = registry.suggestion(for: country)?.description ?? ""
             }
             let address = ["Street_Address", "City", "State", "Postal_Code", "Country"].map { cell(record, $0) }.filter { !$0.isEmpty }
                 .joined(separator: ", ")

@@ -69,9 +69,12 @@ extension PartySearcher {
                                     notes: ["identifier \(query.identifier ?? "") is listed for this entry"])
         }
         let listedName = entry.names[match.name]
-        guard let name = (0..<index.nameCount).first(where: { index.nameEntry[$0] == Int32(match.entry) && index.nameOrdinal[$0] == Int32(match.name) }) else {
+        // The indexed form of that listed name that scores best (a name may be indexed under several forms).
+        let forms = (0..<index.nameCount).filter { index.nameEntry[$0] == Int32(match.entry) && index.nameOrdinal[$0] == Int32(match.name) }
+        guard !forms.isEmpty else {
             return MatchExplanation(algorithm: algorithm, matchedName: listedName, matchedAlias: match.name > 0, features: [], alignments: [], notes: [])
         }
+        let name = forms.max { formScore(query, $0, entry: match.entry, algorithm) < formScore(query, $1, entry: match.entry, algorithm) }!
         switch algorithm {
         case .ofac:
             let words = index.normalizer.words(of: query.name)
@@ -100,6 +103,27 @@ extension PartySearcher {
             if best.alternative > 0 { notes.append("tokens joined or split to match the listed spelling") }
             return MatchExplanation(algorithm: .default, matchedName: listedName, matchedAlias: match.name > 0,
                                     features: features, alignments: detail.alignments, notes: notes)
+        }
+    }
+
+    /// The score of one indexed form of a listed name (as ``search(_:algorithm:)`` computes it).
+    private func formScore(_ query: PartyQuery, _ name: Int, entry: Int, _ algorithm: MatchAlgorithm) -> Double {
+        switch algorithm {
+        case .ofac:
+            return OFACScore.score(index.normalizer.words(of: query.name), name: name, in: index) ?? 0
+        case .default:
+            let normalized = index.normalizer.normalize(query.name)
+            let address = query.address.map { Set(index.normalizer.words(of: $0)) }
+            var best = 0.0
+            for tokens in alternatives(of: normalized.tokens) {
+                let s = nameSimilarity(tokens, name: name)
+                var total = 0.5 * s.queryCoverage + 0.5 * s.listCoverage
+                for feature in qualifiers(query, legalForms: normalized.legalForms, name: name, entry: entry, address: address) {
+                    total += feature.value * feature.weight
+                }
+                best = max(best, total)
+            }
+            return best
         }
     }
 

@@ -82,23 +82,26 @@ public struct TokenRules: Codable, Sendable, Hashable {
     public var similarityFloor: Double
     /// Tokens at least this long get typo (single-deletion) and phonetic blocking keys.
     public var typoKeyMinimumLength: Int
-    /// Plural endings read as the singular (`technologies` -> `technology`), for tokens longer than
-    /// `plural_minimum_length`.
+    /// Plural endings read as the singular (`technologies` -> `technology`) for blocking, for tokens
+    /// longer than `plural_minimum_length` (tokens are compared as written).
     public var pluralSuffixes: [SuffixRule]
     public var pluralMinimumLength: Int
     /// Characters removed inside a token (`S.A.` -> `sa`, `Qar'awi` -> `qarawi`); others separate tokens.
     public var joiningCharacters: String
     /// Characters read as a word (`&` -> `and`).
     public var wordCharacters: [String: String]
+    /// Spellings of one sound, made equal before the consonant skeleton is taken (`ph` -> `f`).
+    public var phoneticFolds: [SpellingFold]
 
     public init(similarityFloor: Double, typoKeyMinimumLength: Int, pluralSuffixes: [SuffixRule], pluralMinimumLength: Int,
-                joiningCharacters: String, wordCharacters: [String: String]) {
+                joiningCharacters: String, wordCharacters: [String: String], phoneticFolds: [SpellingFold] = []) {
         self.similarityFloor = similarityFloor
         self.typoKeyMinimumLength = typoKeyMinimumLength
         self.pluralSuffixes = pluralSuffixes
         self.pluralMinimumLength = pluralMinimumLength
         self.joiningCharacters = joiningCharacters
         self.wordCharacters = wordCharacters
+        self.phoneticFolds = phoneticFolds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -108,6 +111,18 @@ public struct TokenRules: Codable, Sendable, Hashable {
         case pluralMinimumLength = "plural_minimum_length"
         case joiningCharacters = "joining_characters"
         case wordCharacters = "word_characters"
+        case phoneticFolds = "phonetic_folds"
+    }
+}
+
+/// `{from: ph, to: f}`: a spelling read as another for phonetic keys.
+public struct SpellingFold: Codable, Sendable, Hashable {
+    public var from: String
+    public var to: String
+
+    public init(from: String, to: String) {
+        self.from = from
+        self.to = to
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A name reduced to what is compared: its core tokens (lower case, no diacritics or punctuation,
-/// plurals folded) and, apart, the canonical legal forms it carries (a weak signal only).
+/// A name reduced to what is compared: its core tokens (lower case, no diacritics or punctuation)
+/// and, apart, the canonical legal forms it carries (a weak signal only).
 public struct NormalizedName: Sendable, Hashable {
     /// Core tokens, as Unicode scalars, in the order written.
     public var tokens: [[UInt32]]
@@ -27,11 +27,13 @@ public struct NormalizedName: Sendable, Hashable {
 ///    (`S.A.` -> `sa`); `word_characters` become words (`&` -> `and`); anything else separates;
 /// 4. legal-form words (`Co., Ltd.`, `Company Limited`, `GmbH`, `有限公司`, ...) are set apart as
 ///    their canonical forms, unless nothing else is left;
-/// 5. plural endings are folded (`technologies` -> `technology`).
+///
+/// Plural endings (`technologies` -> `technology`) are folded only for blocking keys (``folded(_:)``):
+/// a name such as `Rojas` is not a plural, and its typo `Rojus` must still reach it.
 ///
 /// ```swift
 /// let n = NameNormalizer(configuration)
-/// n.normalize("Huawei Technologies Co., Ltd.").text          // "huawei technology"
+/// n.normalize("Huawei Technologies Co., Ltd.").text          // "huawei technologies"
 /// n.normalize("Huawei Technologies Company Limited").legalForms  // ["co", "ltd"]
 /// ```
 public struct NameNormalizer: Sendable {
@@ -125,7 +127,7 @@ public struct NameNormalizer: Sendable {
             i += 1
         }
         if core.isEmpty { core = legalWords } // a name made only of legal-form words keeps them
-        return NormalizedName(tokens: core.map(folded), legalForms: Array(Set(legal)).sorted())
+        return NormalizedName(tokens: core, legalForms: Array(Set(legal)).sorted())
     }
 
     /// Words of a name: steps 1-3 (case, diacritics, punctuation).
@@ -184,8 +186,8 @@ public struct NameNormalizer: Sendable {
         return out
     }
 
-    /// Step 5: plural endings of alphabetic tokens.
-    private func folded(_ token: [UInt32]) -> [UInt32] {
+    /// The token with a plural ending folded (alphabetic tokens only), for blocking keys.
+    public func folded(_ token: [UInt32]) -> [UInt32] {
         guard token.count > pluralMinimumLength, token.allSatisfy({ $0 >= 97 && $0 <= 122 }) else { return token }
         for rule in plural where token.count > rule.suffix.count && token.suffix(rule.suffix.count).elementsEqual(rule.suffix) {
             if rule.except.contains(where: { token.suffix($0.count).elementsEqual($0) }) { return token }

@@ -38,6 +38,7 @@ public final class PartyIndex: Sendable {
     public let configuration: MatchingConfiguration
     let normalizer: NameNormalizer
     let jaroWinkler: JaroWinkler
+    let keyMaker: BlockingKeys
     public let entries: [MatchableEntry]
 
     // Names (every entry's names and aliases).
@@ -76,20 +77,26 @@ public final class PartyIndex: Sendable {
         let normalizer = NameNormalizer(configuration)
         self.normalizer = normalizer
         self.jaroWinkler = JaroWinkler(configuration.jaroWinkler)
+        let keyMaker = BlockingKeys(normalizer: normalizer, rules: configuration.tokens)
+        self.keyMaker = keyMaker
 
         var nameEntry: [Int32] = [], nameOrdinal: [Int32] = [], normalized: [NormalizedName] = []
         var ofacWords: [[[UInt32]]] = [], ofacSoundex: [[String?]] = [], ofacFull: [[UInt32]] = []
         for (e, entry) in entries.enumerated() {
-            for (k, name) in entry.names.enumerated() {
-                let n = normalizer.normalize(name)
-                guard !n.tokens.isEmpty else { continue }
-                nameEntry.append(Int32(e))
-                nameOrdinal.append(Int32(k))
-                normalized.append(n)
-                let words = normalizer.words(of: name)
-                ofacWords.append(words)
-                ofacSoundex.append(words.map(PhoneticKeys.soundex))
-                ofacFull.append(Array(words.joined(separator: [32])))
+            for (k, listed) in entry.names.enumerated() {
+                var seen: [NormalizedName] = []
+                for name in PartyIndex.forms(of: listed) {
+                    let n = normalizer.normalize(name)
+                    guard !n.tokens.isEmpty, !seen.contains(n) else { continue }
+                    seen.append(n)
+                    nameEntry.append(Int32(e))
+                    nameOrdinal.append(Int32(k))
+                    normalized.append(n)
+                    let words = normalizer.words(of: name)
+                    ofacWords.append(words)
+                    ofacSoundex.append(words.map(PhoneticKeys.soundex))
+                    ofacFull.append(Array(words.joined(separator: [32])))
+                }
             }
         }
         var exact: [[UInt32]: Int32] = [:]
@@ -134,9 +141,7 @@ public final class PartyIndex: Sendable {
         // Blocking keys, CSR.
         var pairs: [(UInt64, Int32)] = []
         for (v, token) in vocabulary.enumerated() {
-            for key in BlockingKeys.keys(of: token, typoMinimumLength: configuration.tokens.typoKeyMinimumLength) {
-                pairs.append((key, Int32(v)))
-            }
+            for key in keyMaker.keys(of: token) { pairs.append((key, Int32(v))) }
         }
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         var ranges: [UInt64: UInt64] = [:]
@@ -180,6 +185,31 @@ public final class PartyIndex: Sendable {
         self.ofacFull = ofacFull
     }
 
+    /// The forms under which a listed name is indexed: as written; without its parenthetical parts
+    /// (`Gulf Eagle Contracting (GEC)` -> `Gulf Eagle Contracting`); each parenthetical part alone
+    /// (`GEC`); and the text before a `;` (`X; and any successor, sub-unit, or subsidiary thereof`).
+    /// All count as the listed name they come from.
+    static func forms(of name: String) -> [String] {
+        var out = [name]
+        func add(_ form: String) {
+            let trimmed = form.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: ",;"))
+            if !trimmed.isEmpty, !out.contains(trimmed) { out.append(trimmed) }
+        }
+        if let semicolon = name.firstIndex(of: ";") { add(String(name[..<semicolon])) }
+        if name.contains("(") {
+            var outside = "", inside = "", depth = 0
+            var parts: [String] = []
+            for character in name {
+                if character == "(" { depth += 1; if depth == 1 { inside = "" }; continue }
+                if character == ")" { depth = max(0, depth - 1); if depth == 0 { parts.append(inside) }; continue }
+                if depth > 0 { inside.append(character) } else { outside.append(character) }
+            }
+            add(outside.replacingOccurrences(of: "  ", with: " "))
+            parts.forEach(add)
+        }
+        return out
+    }
+
     /// Number of names (entries' names and aliases) indexed.
     public var nameCount: Int { nameEntry.count }
 
@@ -197,7 +227,7 @@ public final class PartyIndex: Sendable {
     /// The vocabulary tokens sharing a blocking key with `token`, without repeats, in index order.
     func related(to token: [UInt32]) -> [Int32] {
         var out: [Int32] = []
-        for key in BlockingKeys.keys(of: token, typoMinimumLength: configuration.tokens.typoKeyMinimumLength) {
+        for key in keyMaker.keys(of: token) {
             guard let packed = keyRanges[key] else { continue }
             let first = Int(packed >> 32), n = Int(packed & 0xFFFF_FFFF)
             for i in first..<(first + n) where !out.contains(keyTargets[i]) { out.append(keyTargets[i]) }
@@ -215,15 +245,51 @@ public final class PartyIndex: Sendable {
     }
 }
 
-/// Blocking keys of a token (see ``PartyIndex``), as 64-bit FNV-1a hashes tagged by kind.
-enum BlockingKeys {
-    static func keys(of token: [UInt32], typoMinimumLength: Int) -> [UInt64] {
-        var keys = [hash(token, tag: 1)]
-        guard token.count >= typoMinimumLength, !NameNormalizer.hasDigit(token) else { return keys }
-        keys.append(hash(token, tag: 2))
-        for skip in 0..<token.count { keys.append(hash(token, tag: 2, skipping: skip)) }
-        keys.append(hash(PhoneticKeys.skeleton(token), tag: 3))
+/// Blocking keys of a token (see ``PartyIndex``), as 64-bit FNV-1a hashes tagged by kind: for
+/// the token as written and, when different, with its plural ending folded.
+struct BlockingKeys: Sendable {
+    let normalizer: NameNormalizer
+    let typoMinimumLength: Int
+    let folds: [(from: [UInt32], to: [UInt32])]
+
+    init(normalizer: NameNormalizer, rules: TokenRules) {
+        self.normalizer = normalizer
+        self.typoMinimumLength = rules.typoKeyMinimumLength
+        self.folds = rules.phoneticFolds.map { (Array($0.from.unicodeScalars.map(\.value)), Array($0.to.unicodeScalars.map(\.value))) }
+    }
+
+    func keys(of token: [UInt32]) -> [UInt64] {
+        var keys = forms(token)
+        let folded = normalizer.folded(token)
+        if folded != token { for key in forms(folded) where !keys.contains(key) { keys.append(key) } }
         return keys
+    }
+
+    private func forms(_ token: [UInt32]) -> [UInt64] {
+        var keys = [BlockingKeys.hash(token, tag: 1)]
+        guard token.count >= typoMinimumLength, !NameNormalizer.hasDigit(token) else { return keys }
+        keys.append(BlockingKeys.hash(token, tag: 2))
+        for skip in 0..<token.count { keys.append(BlockingKeys.hash(token, tag: 2, skipping: skip)) }
+        keys.append(BlockingKeys.hash(PhoneticKeys.skeleton(phonetic(token)), tag: 3))
+        return keys
+    }
+
+    /// The token with the phonetic folds applied, left to right.
+    func phonetic(_ token: [UInt32]) -> [UInt32] {
+        guard !folds.isEmpty else { return token }
+        var out: [UInt32] = []
+        out.reserveCapacity(token.count + 2)
+        var i = 0
+        outer: while i < token.count {
+            for (from, to) in folds where i + from.count <= token.count && token[i..<(i + from.count)].elementsEqual(from) {
+                out += to
+                i += from.count
+                continue outer
+            }
+            out.append(token[i])
+            i += 1
+        }
+        return out
     }
 
     static func hash(_ token: [UInt32], tag: UInt64, skipping: Int = -1) -> UInt64 {

@@ -108,7 +108,7 @@ public final class PartySearcher {
 
     /// The query's tokens as written, with adjacent tokens joined where the join is a listed token
     /// (`hua wei` -> `huawei`), and with a token split where both halves are listed tokens
-    /// (`sinobright` -> `sino bright`).
+    /// (`alnaser` -> `al naser`); the best-scoring form counts.
     func alternatives(of tokens: [[UInt32]]) -> [[[UInt32]]] {
         guard !tokens.isEmpty else { return [] }
         var out = [tokens]
@@ -126,7 +126,7 @@ public final class PartySearcher {
         if merged != tokens { out.append(merged) }
         var split: [[UInt32]] = []
         for token in tokens {
-            if index.exact[token] == nil, token.count >= 4, !NameNormalizer.hasDigit(token),
+            if token.count >= 4, !NameNormalizer.hasDigit(token),
                let cut = (2...(token.count - 2)).first(where: { index.exact[Array(token[..<$0])] != nil && index.exact[Array(token[$0...])] != nil }) {
                 split.append(Array(token[..<cut]))
                 split.append(Array(token[cut...]))

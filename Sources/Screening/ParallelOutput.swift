@@ -22,12 +22,12 @@ public final class ParallelOutput: DeterminationWriter, @unchecked Sendable {
     private let batchSize = 4096
 
     /// `format` must be `jsonl`, `json` or `csv` (tables are for people and small files).
-    public init(format: OutputFormat, sink: ByteSink) {
+    public init(format: OutputFormat, sink: ByteSink, partyHits: Bool = false) {
         precondition(format != .table, "ParallelOutput writes jsonl, json or csv")
         self.format = format
         self.sink = sink
         batch.reserveCapacity(batchSize)
-        if format == .csv { sink.write(CSVDeterminationWriter.header.joined(separator: ",") + "\n") }
+        if format == .csv { sink.write(CSVDeterminationWriter.header(partyHits: partyHits).joined(separator: ",") + "\n") }
     }
 
     public func write(_ determination: Determination) {

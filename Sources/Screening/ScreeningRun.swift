@@ -1,5 +1,6 @@
 import ComputeMetrics
 import DiffusionRules
+import PartyScreening
 import TabularIO
 
 /// Screens a validated file under one regime, in file order, handing each result to `emit`.
@@ -10,11 +11,24 @@ import TabularIO
 /// }
 /// ```
 public enum ScreeningRun {
+    ///
+    /// `partyStage` (part 744: end uses, restricted parties, the Affiliates Rule) runs on each row
+    /// after the chip rules; what it makes unavailable is given back to the screener, so later rows
+    /// see the balances the final outcomes left.
     public static func screen(_ file: TransactionFile, regime: CompiledRegime, snapshot: CapSnapshot,
-                              emit: (ScreeningResult) throws -> Void) rethrows {
+                              partyStage: PartyStage? = nil, emit: (ScreeningResult) throws -> Void) rethrows {
         let screener = Screener(regime: regime, items: file.items, parties: file.parties, snapshot: snapshot)
-        for transaction in file.transactions {
-            try emit(screener.evaluate(transaction))
+        guard let partyStage else {
+            for transaction in file.transactions { try emit(screener.evaluate(transaction)) }
+            return
+        }
+        for (row, transaction) in file.transactions.enumerated() {
+            let outcome = partyStage.apply(screener.evaluate(transaction), transaction,
+                                           roles: file.rowParties?[row] ?? .none, names: file.parties)
+            if !outcome.withdrawnDebits.isEmpty || outcome.withdrawnBase != nil {
+                screener.withdraw(outcome.withdrawnDebits, installedBase: outcome.withdrawnBase, for: transaction)
+            }
+            try emit(outcome.result)
         }
     }
 

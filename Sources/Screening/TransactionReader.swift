@@ -2,6 +2,7 @@ import ComputeMetrics
 import DiffusionRules
 import Foundation
 import NameMatching
+import PartyScreening
 import TabularIO
 
 /// A transactions file read and validated in full: every row is checked before anything is
@@ -11,6 +12,17 @@ public struct TransactionFile: Sendable {
     public var items: ItemTable
     public var parties: PartyTable
     public var displayName: String
+    /// The `end_user`, `intermediate_consignee` and `purchaser` of each row, in row order; nil when
+    /// the file has none of those columns.
+    public var rowParties: [RowParties]?
+
+    public init(transactions: [Transaction], items: ItemTable, parties: PartyTable, displayName: String, rowParties: [RowParties]? = nil) {
+        self.transactions = transactions
+        self.items = items
+        self.parties = parties
+        self.displayName = displayName
+        self.rowParties = rowParties
+    }
 }
 
 /// Reads the transactions CSV of formats.md (header row, columns in any order, unknown columns
@@ -27,7 +39,7 @@ public enum TransactionReader {
     public static let requiredColumns = ["id", "date", "quantity", "destination", "consignee", "consignee_hq"]
     public static let optionalColumns = [
         "item", "tpp", "die_area_mm2", "datacenter", "ultimate_parent", "exporter_country", "exporter",
-        "interconnect_gbps", "dram_bandwidth_gbps", "veu", "end_use",
+        "interconnect_gbps", "dram_bandwidth_gbps", "veu", "end_use", "end_user", "intermediate_consignee", "purchaser",
     ]
     /// Largest quantity accepted on one row (a guard against typos and overflow).
     public static let maximumQuantity: Int64 = 1_000_000_000_000
@@ -47,8 +59,10 @@ public enum TransactionReader {
         var transactions: [Transaction] = []
         transactions.reserveCapacity(rowCapacity)
         var ids = RowIDIndex()
+        var rowParties: [RowParties]? = context.columns.hasOtherParties ? [] : nil
         while let record = try table.next() {
             let transaction = try context.parse(record)
+            if rowParties != nil { rowParties!.append(context.otherParties(record)) }
             if let first = ids.insert(transaction.id, row: transactions.count, in: transactions) {
                 throw table.error(record, column: table.column("id")!,
                                   message: "is a duplicate id (first used on line \(transactions[first].line))")
@@ -59,7 +73,7 @@ public enum TransactionReader {
             throw CSVInputError(file: reader.displayName, line: 2, message: "has a header but no transactions")
         }
         return TransactionFile(transactions: transactions, items: context.items, parties: context.parties,
-                               displayName: reader.displayName)
+                               displayName: reader.displayName, rowParties: rowParties)
     }
 }
 
@@ -75,6 +89,9 @@ struct RowParser {
     struct Columns {
         var id, date, quantity, destination, consignee, hq: Int
         var item, tpp, dieArea, datacenter, parent, exporterCountry, interconnect, dram, veu, endUse: Int?
+        var endUser, intermediateConsignee, purchaser: Int?
+
+        var hasOtherParties: Bool { endUser != nil || intermediateConsignee != nil || purchaser != nil }
     }
 
     init(table: CSVTable, book: RuleBook) {
@@ -88,7 +105,19 @@ struct RowParser {
             dieArea: table.column("die_area_mm2"), datacenter: table.column("datacenter"),
             parent: table.column("ultimate_parent"), exporterCountry: table.column("exporter_country"),
             interconnect: table.column("interconnect_gbps"), dram: table.column("dram_bandwidth_gbps"),
-            veu: table.column("veu"), endUse: table.column("end_use"))
+            veu: table.column("veu"), endUse: table.column("end_use"), endUser: table.column("end_user"),
+            intermediateConsignee: table.column("intermediate_consignee"), purchaser: table.column("purchaser"))
+    }
+
+    /// The row's end user, intermediate consignee and purchaser (party screening), interned.
+    mutating func otherParties(_ record: CSVRecord) -> RowParties {
+        func party(_ column: Int?) -> Int32 {
+            guard let column, !record.isEmpty(at: column) else { return -1 }
+            let name = record.string(at: column).trimmingASCIIWhitespace()
+            return name.isEmpty ? -1 : parties.intern(name)
+        }
+        return RowParties(endUser: party(columns.endUser), intermediateConsignee: party(columns.intermediateConsignee),
+                          purchaser: party(columns.purchaser))
     }
 
     private func fail(_ record: CSVRecord, _ column: Int, _ message: String) -> CSVInputError {

@@ -1,6 +1,7 @@
 import AllocationLedger
 import ArgumentParser
 import DiffusionRules
+import PartyScreening
 import Foundation
 import Screening
 import TabularIO
@@ -19,6 +20,13 @@ struct ScreenCommand: ParsableCommand {
           ai-diffusion screen examples/deals-2023-2026.csv --compare enforced,ai-diffusion-2025
           ai-diffusion screen examples/deals-2023-2026.csv --regime ai-diffusion-2025 --format jsonl
           ai-diffusion screen deals.csv --regime ai-diffusion-2025 --commit --ledger ledger.sqlite
+          ai-diffusion screen deals.csv --parties csl.csv --parties dpl.tsv --ownership ownership.csv
+
+        Part 744 runs after the chip rules on every row: declared end uses (military, wmd, \
+        supercomputer, advanced-node-ic) and, with --parties, every party of the row (consignee, \
+        ultimate_parent, end_user, intermediate_consignee, purchaser) against the list entries in force \
+        on the row's date. The stricter outcome wins and both reasons are kept; party_hits is added at \
+        the end of each determination only when lists are loaded.
         """
     )
 
@@ -35,6 +43,7 @@ struct ScreenCommand: ParsableCommand {
 
     @OptionGroup var ledgerOption: LedgerOption
     @OptionGroup var formatOption: FormatOption
+    @OptionGroup var partyOptions: PartyOptions
 
     func validate() throws {
         if compare != nil && commit { throw ValidationError("--commit records one regime; it cannot be used with --compare") }
@@ -44,19 +53,37 @@ struct ScreenCommand: ParsableCommand {
     func run() throws {
         var context = try RuleContext.load()
         let format = formatOption.format
+        // Every input is read and checked before anything is screened or recorded.
+        let library = try partyOptions.library(book: context.book)
+        let ownership = try partyOptions.ownershipGraph()
+        func stage(_ regime: CompiledRegime) throws -> PartyStage {
+            try PartyOptions.stage(regime: regime.id, book: context.book, library: library, ownership: ownership,
+                                   algorithm: partyOptions.algorithm)
+        }
         if let compare {
             let names = compare.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
             let a = try context.compile(names[0]), b = try context.compile(names[1])
             let input = try TransactionReader.read(path: file, book: context.book)
-            try runComparison(input, a, b, format: format)
+            let stages = (try stage(a), try stage(b))
+            noteParties(library)
+            try runComparison(input, a, b, format: format, stages: stages)
             return
         }
         let regime = try context.compile(regimeOption.regime)
         let input = try TransactionReader.read(path: file, book: context.book)
+        let partyStage = try stage(regime)
+        noteParties(library)
         if commit {
-            try runCommit(input, regime: regime, format: format, book: context.book)
+            try runCommit(input, regime: regime, format: format, book: context.book, stage: partyStage)
         } else {
-            try runDry(input, regime: regime, format: format)
+            try runDry(input, regime: regime, format: format, stage: partyStage)
+        }
+    }
+
+    /// One line on stderr when no list was given (the tool bundles none).
+    private func noteParties(_ library: PartyLibrary?) {
+        if library == nil {
+            printError("note: parties were not screened against restricted-party lists (no --parties file given; none is bundled)")
         }
     }
 
@@ -69,14 +96,15 @@ struct ScreenCommand: ParsableCommand {
         return try ledgerOption.open(create: false).snapshot()
     }
 
-    private func runDry(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat) throws {
+    private func runDry(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat, stage: PartyStage) throws {
         let sink = ByteSink.standardOutput()
+        let hits = stage.library != nil
         // Tables are for people (small files); other formats are formatted on other threads.
         let writer: DeterminationWriter = format == .table
-            ? makeDeterminationWriter(format, sink: sink)
-            : ParallelOutput(format: format, sink: sink)
+            ? makeDeterminationWriter(format, sink: sink, partyHits: hits)
+            : ParallelOutput(format: format, sink: sink, partyHits: hits)
         var summary = ScreeningSummary(regimes: [regime.id])
-        ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny()) { result in
+        ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny(), partyStage: stage) { result in
             writer.write(result.determination)
             summary.add([result.determination])
         }
@@ -84,16 +112,17 @@ struct ScreenCommand: ParsableCommand {
         if format == .table { sink.write("\n" + summary.render()); sink.flush() }
     }
 
-    private func runComparison(_ input: TransactionFile, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat) throws {
+    private func runComparison(_ input: TransactionFile, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat,
+                               stages: (PartyStage, PartyStage)) throws {
         let snapshot = try snapshotIfAny()
         var first: [Determination] = []
         first.reserveCapacity(input.transactions.count)
-        ScreeningRun.screen(input, regime: a, snapshot: snapshot) { first.append($0.determination) }
+        ScreeningRun.screen(input, regime: a, snapshot: snapshot, partyStage: stages.0) { first.append($0.determination) }
         let sink = ByteSink.standardOutput()
         let writer = ComparisonWriter(format: format, sink: sink, regimes: (a.id, b.id))
         var summary = ScreeningSummary(regimes: [a.id, b.id])
         var index = 0
-        ScreeningRun.screen(input, regime: b, snapshot: snapshot) { result in
+        ScreeningRun.screen(input, regime: b, snapshot: snapshot, partyStage: stages.1) { result in
             writer.write(first[index], result.determination)
             summary.add([first[index], result.determination])
             index += 1
@@ -107,7 +136,8 @@ struct ScreenCommand: ParsableCommand {
         }
     }
 
-    private func runCommit(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat, book: RuleBook) throws {
+    private func runCommit(_ input: TransactionFile, regime: CompiledRegime, format: OutputFormat, book: RuleBook,
+                           stage: PartyStage) throws {
         let path = ledgerOption.path
         let ledger = try ledgerOption.open(create: true)
         let run = RunInfo(fileSHA256: try Digest.sha256Hex(fileAt: file), fileName: file, regime: regime.id,
@@ -116,7 +146,7 @@ struct ScreenCommand: ParsableCommand {
         let outcome = try ledger.commit(run: run, limits: { regime.capLimit(for: $0, on: $1) }) { snapshot in
             determinations.removeAll()
             var records: [LedgerRecord] = []
-            ScreeningRun.screen(input, regime: regime, snapshot: snapshot) { result in
+            ScreeningRun.screen(input, regime: regime, snapshot: snapshot, partyStage: stage) { result in
                 let d = result.determination
                 determinations.append(d)
                 records.append(LedgerRecord(
@@ -134,7 +164,7 @@ struct ScreenCommand: ParsableCommand {
             }
         }
         let sink = ByteSink.standardOutput()
-        let writer = makeDeterminationWriter(format, sink: sink)
+        let writer = makeDeterminationWriter(format, sink: sink, partyHits: stage.library != nil)
         switch outcome {
         case let .recorded(runID, first, last):
             determinations.forEach(writer.write)
