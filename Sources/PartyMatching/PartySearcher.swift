@@ -30,6 +30,13 @@ public struct PartyMatch: Sendable, Hashable {
     public var name: Int
     public var score: Double
     public var decision: MatchDecision
+
+    public init(entry: Int, name: Int, score: Double, decision: MatchDecision) {
+        self.entry = entry
+        self.name = name
+        self.score = score
+        self.decision = decision
+    }
 }
 
 /// Searches a ``PartyIndex``; keeps scratch space and a cache of query tokens, so use one per
