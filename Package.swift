@@ -36,7 +36,7 @@ let package = Package(
         // Restricted-party list and ownership files (CSL CSV/JSON, BIS DPL TSV, a user's CSV) -> list entries.
         .target(
             name: "PartyLists",
-            dependencies: ["DiffusionRules", "PartyMatching", "PartyScreening", "TabularIO",
+            dependencies: ["DiffusionRules", "PartyMatching", "PartyScreening", "TabularIO", "SeededRandom",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Pure core: rule layers, regimes, country groups, classification and licence determination.
