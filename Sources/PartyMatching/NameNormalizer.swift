@@ -137,6 +137,12 @@ public struct NameNormalizer: Sendable {
         func flush() {
             if !current.isEmpty { out.append(current); current.removeAll(keepingCapacity: true) }
         }
+        /// A character that is not a letter or digit: dropped inside a word, a word of its own, or a separator.
+        func between(_ scalar: UInt32) {
+            if joining.contains(scalar) { return }
+            flush()
+            if let word = wordCharacters[scalar] { out.append(word) }
+        }
         let ascii = name.utf8.allSatisfy { $0 < 0x80 }
         if ascii {
             for byte in name.utf8 {
@@ -145,13 +151,8 @@ public struct NameNormalizer: Sendable {
                     current.append(scalar)
                 } else if byte >= 65 && byte <= 90 {
                     current.append(scalar + 32)
-                } else if joining.contains(scalar) {
-                    continue
-                } else if let word = wordCharacters[scalar] {
-                    flush()
-                    out.append(word)
                 } else {
-                    flush()
+                    between(scalar)
                 }
             }
             flush()
@@ -173,13 +174,8 @@ public struct NameNormalizer: Sendable {
                 } else {
                     current.append(scalar.value)
                 }
-            } else if joining.contains(scalar.value) {
-                continue
-            } else if let word = wordCharacters[scalar.value] {
-                flush()
-                out.append(word)
             } else {
-                flush()
+                between(scalar.value)
             }
         }
         flush()
