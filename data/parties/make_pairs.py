@@ -24,7 +24,7 @@ LEGAL_SWAPS = [
 ]
 LEGAL_WORDS = {"co", "company", "ltd", "limited", "corp", "corporation", "inc", "incorporated", "llc", "gmbh", "sa",
                "fze", "jsc", "plc", "pte", "pvt", "ag", "bv", "sarl", "srl", "spa", "llp", "lp", "fzco", "oao", "ooo", "zao",
-               "aktsionernoe", "obshchestvo", "ao", "pao", "ojsc", "cjsc"}  # Russian legal-form words stay in place
+               "aktsionernoe", "obshchestvo", "ao", "pao", "ojsc", "cjsc", "liability"}  # Russian legal-form words stay in place
 # Words that mark a company in a name without a type (the DPL).
 COMPANY_WORDS = {"airlines", "airline", "trading", "company", "group", "technology", "technologies", "solutions", "international",
                  "industries", "industrial", "logistics", "services", "shipping", "aviation", "enterprises", "systems", "electronics",
@@ -243,6 +243,8 @@ def main():
             if options and surname.isalpha():
                 repl = options[h("person", key) % len(options)]
                 query = re.sub(r"(?i)\b" + re.escape(surname) + r"\b", repl.upper() if name.isupper() else repl.capitalize(), name, count=1)
+                if core_tokens(query) == core_tokens(name):
+                    continue  # the surname is not written as a plain word (QAR'AWI): no different person made
                 add("similar_person", query, e, 0, f"surname '{surname}' replaced by '{repl}'")
         if 2 <= len(toks) <= 5 and distinctive and not e["individual"]:
             target = min(distinctive, key=lambda t: (frequency.get(t, 0), -len(t), t))
