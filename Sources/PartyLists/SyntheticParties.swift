@@ -13,10 +13,12 @@ import SeededRandom
 /// let names = SyntheticParties.counterparties(1_000_000, listed: entries, seed: 7, words: commonWords)
 /// ```
 public enum SyntheticParties {
-    static let syllables = ["an", "bei", "chen", "da", "er", "fu", "gao", "hua", "jin", "kang", "li", "ming", "nan", "ou", "ping",
-                            "qi", "rong", "sheng", "tai", "wei", "xin", "yang", "zhong", "tek", "tron", "sar", "gul", "no", "ser",
-                            "vik", "mar", "tel", "dyn", "sys", "ka", "ro", "mi", "sa", "to", "ne", "ar", "is", "ul", "om", "ez",
-                            "pa", "go", "lu", "re", "vo"]
+    /// Consonant-vowel syllables (90): distinctive words are 3-4 of them, a space of millions, so an
+    /// unlisted name shares a distinctive word with a listed one about as rarely as real names do.
+    static let syllables: [String] = Array("bcdfghjklmnprstvwz").flatMap { c in Array("aeiou").map { String(c) + String($0) } }
+    /// Given names repeat in real lists; family names are drawn like distinctive words.
+    static let givenNames = ["Mohammed", "Ali", "Ahmad", "Hassan", "Wei", "Li", "Jun", "Ivan", "Sergei", "Alexander", "Maria", "Elena",
+                             "John", "David", "Kim", "Park", "Abdul", "Omar", "Yusuf", "Reza", "Hamid", "Chen", "Lin", "Jose", "Carlos"]
     /// Common words of listed names (as in the sample lists), shared by listed and unlisted names.
     public static let commonWords = [
         "Trading", "International", "Technology", "Group", "Industrial", "Research", "Institute", "Electronics", "Shipping",
@@ -38,9 +40,9 @@ public enum SyntheticParties {
         mutating func int(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
         mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
         mutating func chance(_ p: Double) -> Bool { random.uniform() < p }
-        mutating func word() -> String {
+        mutating func word(syllables count: Int? = nil) -> String {
             var w = ""
-            for _ in 0..<(2 + int(2)) { w += pick(syllables) }
+            for _ in 0..<(count ?? 4) { w += pick(syllables) }
             return w.prefix(1).uppercased() + w.dropFirst()
         }
     }
@@ -54,7 +56,8 @@ public enum SyntheticParties {
     }
 
     static func personName(_ d: inout Draw) -> String {
-        (0..<(2 + d.int(2))).map { _ in d.word() }.joined(separator: " ").uppercased()
+        let given = (0..<(1 + d.int(2))).map { _ in d.pick(givenNames) }
+        return (given + [d.word(syllables: 3 + d.int(2))]).joined(separator: " ").uppercased()
     }
 
     /// `count` entries.
@@ -69,7 +72,7 @@ public enum SyntheticParties {
             let aliases = d.chance(0.33) ? (0..<(1 + d.int(2))).map { _ in person ? personName(&d) : companyName(&d, words: words) } : []
             let country = d.pick(countries)
             return ListEntry(id: "synthetic#\(i + 1)", list: list.code, listName: list.source, name: name, aliases: aliases,
-                             countries: [country], addresses: ["\(1 + d.int(400)) \(d.word()) Road, \(d.word()), \(country)"],
+                             countries: [country], addresses: ["\(1 + d.int(400)) \(d.word(syllables: 2)) Road, \(d.word(syllables: 2)), \(country)"],
                              federalRegisterNotice: "\(80 + d.int(10)) FR \(1000 + d.int(80_000))",
                              licenseRequirement: list.code == "entity_list" ? "For all items subject to the EAR." : nil,
                              licensePolicy: list.code == "entity_list" ? "Presumption of denial." : nil,

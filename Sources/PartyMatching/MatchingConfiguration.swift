@@ -168,9 +168,6 @@ public struct FeatureWeights: Codable, Sendable, Hashable {
         case countryDiffers = "country_differs"
         case addressOverlap = "address_overlap"
     }
-
-    /// The largest amount the qualifiers can add to a name similarity.
-    var largestBonus: Double { max(0, legalFormAgrees) + max(0, countryAgrees) + max(0, addressOverlap) }
 }
 
 /// OFAC Sanctions List Search emulation (OFAC FAQ 249): candidates share the first letter and are

@@ -45,6 +45,9 @@ public final class PartyIndex: Sendable {
     let nameEntry: [Int32]
     let nameOrdinal: [Int32]
     let nameTokens: [[Int32]]
+    /// The same, flat (CSR: `nameTokenStart[n] ..< nameTokenStart[n + 1]` into `nameTokenIDs`), for the scoring loop.
+    let nameTokenStart: [Int32]
+    let nameTokenIDs: [Int32]
     let nameLegalForms: [[String]]
     let nameWeight: [Double]
 
@@ -52,11 +55,14 @@ public final class PartyIndex: Sendable {
     let vocabulary: [[UInt32]]
     let weights: [Double]
     let exact: [[UInt32]: Int32]
+    /// Vocabulary tokens by their exact-key hash (joins and splits of query tokens are looked up
+    /// without building arrays; a hit is confirmed against the token).
+    let exactByHash: HashKeyTable
     /// Names containing each vocabulary token (CSR: `postingStart[v] ..< postingStart[v + 1]`).
     let postingStart: [Int32]
     let postings: [Int32]
     /// Blocking key -> vocabulary tokens (packed `start << 32 | count` into `keyTargets`).
-    let keyRanges: [UInt64: UInt64]
+    let keyRanges: HashKeyTable
     let keyTargets: [Int32]
     /// Weight of a query token that reaches no vocabulary token (as rare as a token can be).
     let unknownWeight: Double
@@ -144,7 +150,7 @@ public final class PartyIndex: Sendable {
             for key in keyMaker.keys(of: token) { pairs.append((key, Int32(v))) }
         }
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        var ranges: [UInt64: UInt64] = [:]
+        var ranges: [(key: UInt64, value: UInt64)] = []
         var targets: [Int32] = []
         targets.reserveCapacity(pairs.count)
         var i = 0
@@ -155,20 +161,26 @@ public final class PartyIndex: Sendable {
                 if targets.count == first || targets.last != pairs[i].1 { targets.append(pairs[i].1) }
                 i += 1
             }
-            ranges[key] = UInt64(first) << 32 | UInt64(targets.count - first)
+            ranges.append((key, UInt64(first) << 32 | UInt64(targets.count - first)))
         }
 
         self.nameEntry = nameEntry
         self.nameOrdinal = nameOrdinal
         self.nameTokens = nameTokens
+        var tokenStart: [Int32] = [0]
+        tokenStart.reserveCapacity(nameTokens.count + 1)
+        for ids in nameTokens { tokenStart.append(tokenStart.last! + Int32(ids.count)) }
+        self.nameTokenStart = tokenStart
+        self.nameTokenIDs = nameTokens.flatMap { $0 }
         self.nameLegalForms = normalized.map(\.legalForms)
         self.nameWeight = nameTokens.map { ids in ids.reduce(0) { $0 + weights[Int($1)] } }
         self.vocabulary = vocabulary
         self.weights = weights
         self.exact = exact
+        self.exactByHash = HashKeyTable(vocabulary.enumerated().map { (BlockingKeys.hash($0.element, tag: 1), UInt64($0.offset)) })
         self.postingStart = start
         self.postings = postings
-        self.keyRanges = ranges
+        self.keyRanges = HashKeyTable(ranges)
         self.keyTargets = targets
         self.entryCountries = entries.map { Set($0.countries.map { $0.uppercased() }) }
         self.entryAddressTokens = entries.map { entry in Set(entry.addresses.flatMap { normalizer.words(of: $0) }) }
@@ -235,6 +247,30 @@ public final class PartyIndex: Sendable {
         return out
     }
 
+    /// `a` followed by `b` when that is a listed token (`hua` + `wei`), else nil.
+    func listedToken(_ a: [UInt32], then b: [UInt32]) -> [UInt32]? {
+        var h = BlockingKeys.hash(a, tag: 1)
+        for scalar in b { h = BlockingKeys.step(h, scalar) }
+        guard let v = exactByHash[h].map({ Int32($0) }) else { return nil }
+        let token = vocabulary[Int(v)]
+        guard token.count == a.count + b.count, token.starts(with: a), token[a.count...].elementsEqual(b) else { return nil }
+        return token
+    }
+
+    /// The first cut (both halves at least two scalars) that splits `token` into two listed tokens, if any.
+    func listedSplit(of token: [UInt32]) -> Int? {
+        guard token.count >= 4 else { return nil }
+        var prefix = BlockingKeys.seed(tag: 1)
+        for cut in 1..<(token.count - 1) {
+            prefix = BlockingKeys.step(prefix, token[cut - 1])
+            guard cut >= 2, let p = exactByHash[prefix], vocabulary[Int(p)].elementsEqual(token[..<cut]) else { continue }
+            var suffix = BlockingKeys.seed(tag: 1)
+            for scalar in token[cut...] { suffix = BlockingKeys.step(suffix, scalar) }
+            if let q = exactByHash[suffix], vocabulary[Int(q)].elementsEqual(token[cut...]) { return cut }
+        }
+        return nil
+    }
+
     /// Similarity of two tokens: 1 when equal; 0 when either holds a digit and they differ;
     /// otherwise Jaro-Winkler, or 0 below the floor.
     func tokenSimilarity(_ a: [UInt32], _ b: [UInt32]) -> Double {
@@ -293,10 +329,12 @@ struct BlockingKeys: Sendable {
     }
 
     static func hash(_ token: [UInt32], tag: UInt64, skipping: Int = -1) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ (tag &* 0x9E37_79B9_7F4A_7C15)
-        for (i, scalar) in token.enumerated() where i != skipping {
-            h = (h ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3
-        }
+        var h = seed(tag: tag)
+        for (i, scalar) in token.enumerated() where i != skipping { h = step(h, scalar) }
         return h
     }
+
+    @inline(__always) static func seed(tag: UInt64) -> UInt64 { 0xCBF2_9CE4_8422_2325 ^ (tag &* 0x9E37_79B9_7F4A_7C15) }
+
+    @inline(__always) static func step(_ h: UInt64, _ scalar: UInt32) -> UInt64 { (h ^ UInt64(scalar)) &* 0x0000_0100_0000_01B3 }
 }

@@ -58,7 +58,11 @@ public final class PartySearcher {
     private var vocabGeneration: UInt32 = 0
     private var slotSims: [Double] = []
     private var candidates: [Int32] = []
-    private var tokenCache: [[UInt32]: TokenInfo] = [:]
+    /// Listed names scored so far (a measure of how much the blocking index narrows a search).
+    public private(set) var candidatesScored = 0
+    private var scratchBest: [Double] = []
+    /// Query tokens seen, by hash (the token is kept to rule out a collision).
+    private var tokenCache: [UInt64: (token: [UInt32], info: TokenInfo)] = [:]
 
     /// A query token's comparable vocabulary tokens and its weight.
     struct TokenInfo {
@@ -91,14 +95,17 @@ public final class PartySearcher {
         case .default:
             let normalized = index.normalizer.normalize(query.name)
             let queryAddress = query.address.map { Set(index.normalizer.words(of: $0)) }
+            // The most the qualifiers can add for this query (a country or address it does not give earns nothing).
+            let weights = index.configuration.weights
+            let maximumBonus = (normalized.legalForms.isEmpty ? 0 : max(0, weights.legalFormAgrees))
+                + (query.country?.isEmpty ?? true ? 0 : max(0, weights.countryAgrees))
+                + (queryAddress?.isEmpty ?? true ? 0 : max(0, weights.addressOverlap))
             for tokens in alternatives(of: normalized.tokens) {
-                scoreNames(tokens, review: thresholds.review) { name, queryCoverage, listCoverage in
+                scoreNames(tokens, review: thresholds.review, maximumBonus: maximumBonus) { name, queryCoverage, listCoverage in
                     let entry = Int(index.nameEntry[name])
                     // Summed feature by feature, in the order the explanation lists them.
                     var total = 0.5 * queryCoverage + 0.5 * listCoverage
-                    for feature in qualifiers(query, legalForms: normalized.legalForms, name: name, entry: entry, address: queryAddress) {
-                        total += feature.value * feature.weight
-                    }
+                    qualifiers(query, legalForms: normalized.legalForms, name: name, entry: entry, address: queryAddress) { value, weight, _ in total += value * weight }
                     offer(entry, Int(index.nameOrdinal[name]), min(1, max(0, total)))
                 }
             }
@@ -122,8 +129,8 @@ public final class PartySearcher {
         var merged: [[UInt32]] = []
         var i = 0
         while i < tokens.count {
-            if i + 1 < tokens.count, index.exact[tokens[i] + tokens[i + 1]] != nil {
-                merged.append(tokens[i] + tokens[i + 1])
+            if i + 1 < tokens.count, let joined = index.listedToken(tokens[i], then: tokens[i + 1]) {
+                merged.append(joined)
                 i += 2
             } else {
                 merged.append(tokens[i])
@@ -133,8 +140,7 @@ public final class PartySearcher {
         if merged != tokens { out.append(merged) }
         var split: [[UInt32]] = []
         for token in tokens {
-            if token.count >= 4, !NameNormalizer.hasDigit(token),
-               let cut = (2...(token.count - 2)).first(where: { index.exact[Array(token[..<$0])] != nil && index.exact[Array(token[$0...])] != nil }) {
+            if token.count >= 4, !NameNormalizer.hasDigit(token), let cut = index.listedSplit(of: token) {
                 split.append(Array(token[..<cut]))
                 split.append(Array(token[cut...]))
             } else {
@@ -146,7 +152,8 @@ public final class PartySearcher {
     }
 
     func info(_ token: [UInt32]) -> TokenInfo {
-        if let cached = tokenCache[token] { return cached }
+        let key = BlockingKeys.hash(token, tag: 1)
+        if let cached = tokenCache[key], cached.token == token { return cached.info }
         var related: [(Int32, Double)] = []
         var weight = index.unknownWeight
         var bestSimilarity = 0.0
@@ -157,18 +164,19 @@ public final class PartySearcher {
             if s > bestSimilarity { bestSimilarity = s; weight = index.weights[Int(v)] }
         }
         let result = TokenInfo(related: related, weight: weight)
-        if tokenCache.count > 500_000 { tokenCache.removeAll(keepingCapacity: true) }
-        tokenCache[token] = result
+        // Bounded: past the limit new tokens are not cached (clearing a large cache stalls a search).
+        if tokenCache.count < 400_000, tokenCache[key] == nil { tokenCache[key] = (token, result) }
         return result
     }
 
     /// Calls `found` with each name whose name similarity can reach `review`, and the query's and
     /// the listed name's weighted coverage.
-    private func scoreNames(_ tokens: [[UInt32]], review: Double, found: (Int, Double, Double) -> Void) {
+    private func scoreNames(_ tokens: [[UInt32]], review: Double, maximumBonus: Double, found: (Int, Double, Double) -> Void) {
         let infos = tokens.map(info)
         let qn = infos.count
         let totalWeight = infos.reduce(0) { $0 + $1.weight }
         guard totalWeight > 0 else { return }
+        let queryWeights = infos.map(\.weight)
 
         // Per related vocabulary token, its similarity to each query token.
         vocabGeneration &+= 1
@@ -186,78 +194,112 @@ public final class PartySearcher {
             }
         }
 
-        // A name can reach `review` only if the query's coverage A / W_q >= 2 * bound - 1
-        // (its own coverage is at most 1): tokens too light to supply that do not generate candidates.
-        let bound = review - index.configuration.weights.largestBonus
+        // A name can reach `review` only if the query's coverage A / W_q >= 2 * bound - 1 (its own
+        // coverage is at most 1), where `bound` leaves room for the qualifiers this query can earn.
+        // Tokens too light to supply that do not generate candidates; tokens that reach no listed
+        // token supply nothing.
+        let bound = review - maximumBonus
         let need = (2 * bound - 1) * totalWeight
         var essential = [Bool](repeating: true, count: qn)
+        var reachable = 0.0
+        for info in infos where !info.related.isEmpty { reachable += info.weight }
+        guard reachable >= need else { return }
         var light = 0.0
         for q in (0..<qn).sorted(by: { infos[$0].weight != infos[$1].weight ? infos[$0].weight < infos[$1].weight : $0 < $1 }) {
+            if infos[q].related.isEmpty { essential[q] = false; continue }
             guard light + infos[q].weight < need else { break }
             light += infos[q].weight
             essential[q] = false
         }
         nameGeneration &+= 1
         candidates.removeAll(keepingCapacity: true)
-        for q in 0..<qn where essential[q] {
-            for (v, _) in infos[q].related {
-                for p in Int(index.postingStart[Int(v)])..<Int(index.postingStart[Int(v) + 1]) {
-                    let name = index.postings[p]
-                    if nameStamp[Int(name)] != nameGeneration {
-                        nameStamp[Int(name)] = nameGeneration
-                        candidates.append(name)
+        let generation = nameGeneration
+        nameStamp.withUnsafeMutableBufferPointer { stamps in
+            index.postingStart.withUnsafeBufferPointer { start in
+                index.postings.withUnsafeBufferPointer { postings in
+                    for q in 0..<qn where essential[q] {
+                        for (v, _) in infos[q].related {
+                            for p in Int(start[Int(v)])..<Int(start[Int(v) + 1]) {
+                                let name = postings[p]
+                                if stamps[Int(name)] != generation {
+                                    stamps[Int(name)] = generation
+                                    candidates.append(name)
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-
-        var bestPerQuery = [Double](repeating: 0, count: qn)
+        candidatesScored += candidates.count
+        scratchBest.removeAll(keepingCapacity: true)
+        scratchBest.append(contentsOf: repeatElement(0, count: qn))
+        let vocabularyGeneration = vocabGeneration
+        // Flat, unchecked views of the index for the loop that scores every candidate.
+        index.nameTokenStart.withUnsafeBufferPointer { tokenStart in
+        index.nameTokenIDs.withUnsafeBufferPointer { tokenIDs in
+        index.weights.withUnsafeBufferPointer { weights in
+        vocabStamp.withUnsafeBufferPointer { vstamp in
+        vocabSlot.withUnsafeBufferPointer { vslot in
+        slotSims.withUnsafeBufferPointer { sims in
+        scratchBest.withUnsafeMutableBufferPointer { bestPerQuery in
         for name in candidates {
             let n = Int(name)
             for q in 0..<qn { bestPerQuery[q] = 0 }
             var listCovered = 0.0
-            for c in index.nameTokens[n] {
-                let ci = Int(c)
-                guard vocabStamp[ci] == vocabGeneration else { continue }
-                let base = Int(vocabSlot[ci]) * qn
+            for t in Int(tokenStart[n])..<Int(tokenStart[n + 1]) {
+                let ci = Int(tokenIDs[t])
+                guard vstamp[ci] == vocabularyGeneration else { continue }
+                let base = Int(vslot[ci]) * qn
                 var bestForToken = 0.0
                 for q in 0..<qn {
-                    let s = slotSims[base + q]
+                    let s = sims[base + q]
                     if s > bestPerQuery[q] { bestPerQuery[q] = s }
                     if s > bestForToken { bestForToken = s }
                 }
-                listCovered += index.weights[ci] * bestForToken
+                listCovered += weights[ci] * bestForToken
             }
             var queryCovered = 0.0
-            for q in 0..<qn { queryCovered += infos[q].weight * bestPerQuery[q] }
+            for q in 0..<qn { queryCovered += queryWeights[q] * bestPerQuery[q] }
             let queryCoverage = queryCovered / totalWeight, listCoverage = listCovered / index.nameWeight[n]
             if 0.5 * queryCoverage + 0.5 * listCoverage >= bound { found(n, queryCoverage, listCoverage) }
         }
+        }}}}}}}
     }
 
     /// The qualifier features of a listed name for a query (legal form, country, address).
     func qualifiers(_ query: PartyQuery, legalForms: [String], name: Int, entry: Int, address: Set<[UInt32]>?) -> [MatchFeature] {
-        let weights = index.configuration.weights
         var out: [MatchFeature] = []
+        qualifiers(query, legalForms: legalForms, name: name, entry: entry, address: address) { value, weight, feature in
+            out.append(MatchFeature(name: "\(feature)", value: value, weight: weight))
+        }
+        return out
+    }
+
+    /// Calls `feature` with each qualifier's value, weight and name, in a fixed order (the search's
+    /// hot path sums them without building the list).
+    @inline(__always)
+    func qualifiers(_ query: PartyQuery, legalForms: [String], name: Int, entry: Int, address: Set<[UInt32]>?,
+                    _ feature: (Double, Double, StaticString) -> Void) {
+        let weights = index.configuration.weights
         let listed = index.nameLegalForms[name]
         if !legalForms.isEmpty && !listed.isEmpty {
             if legalForms.contains(where: listed.contains) {
-                out.append(MatchFeature(name: "legal_form.agrees", value: 1, weight: weights.legalFormAgrees))
+                feature(1, weights.legalFormAgrees, "legal_form.agrees")
             } else {
-                out.append(MatchFeature(name: "legal_form.differs", value: 1, weight: -weights.legalFormDiffers))
+                feature(1, -weights.legalFormDiffers, "legal_form.differs")
             }
         }
-        if let country = query.country?.uppercased(), !country.isEmpty, !index.entryCountries[entry].isEmpty {
-            if index.entryCountries[entry].contains(country) {
-                out.append(MatchFeature(name: "country.agrees", value: 1, weight: weights.countryAgrees))
+        if let country = query.country, !country.isEmpty, !index.entryCountries[entry].isEmpty {
+            if index.entryCountries[entry].contains(country.uppercased()) {
+                feature(1, weights.countryAgrees, "country.agrees")
             } else {
-                out.append(MatchFeature(name: "country.differs", value: 1, weight: -weights.countryDiffers))
+                feature(1, -weights.countryDiffers, "country.differs")
             }
         }
         if let address, !address.isEmpty, !index.entryAddressTokens[entry].isEmpty {
             let shared = address.filter(index.entryAddressTokens[entry].contains).count
-            out.append(MatchFeature(name: "address.overlap", value: Double(shared) / Double(address.count), weight: weights.addressOverlap))
+            feature(Double(shared) / Double(address.count), weights.addressOverlap, "address.overlap")
         }
-        return out
     }
 }

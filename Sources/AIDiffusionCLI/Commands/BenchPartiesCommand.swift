@@ -16,13 +16,15 @@ struct BenchPartiesCommand: ParsableCommand {
         discussion: """
         Targets: >= 50,000 names/s on one core with the blocking index; peak memory < 1 GB; a single \
         name at p99 < 1 ms. Two passes, each with a fresh searcher (empty token cache): the first is \
-        timed as a whole (throughput), the second name by name (latency percentiles).
+        timed as a whole (throughput, by CPU time of this single-threaded process and by wall clock: \
+        on a shared machine the CPU time is the one core's work), the second name by name (latency).
         """
     )
     @Option(name: .long, help: "Synthetic list entries.") var entries: Int = 30_000
     @Option(name: .long, help: "Counterparty names screened.") var names: Int = 1_000_000
     @Option(name: .long, help: "Seed of the synthetic data.") var seed: UInt64 = 7
     @Option(name: .long, help: "default or ofac (ofac compares every name: use small --names).") var algorithm: MatchAlgorithm = .default
+    @Option(name: .long, help: "Also print this many review decisions and the slowest names, with explanations.") var examples: Int = 0
 
     func run() throws {
         let configuration = try PartyMatchingData.configuration()
@@ -36,6 +38,7 @@ struct BenchPartiesCommand: ParsableCommand {
         // Pass 1: throughput.
         var searcher = PartySearcher(index: library.index)
         var matches = 0, reviews = 0
+        let cpuStart = Self.cpuSeconds()
         start = DispatchTime.now().uptimeNanoseconds
         for (name, country) in queries {
             for m in searcher.search(PartyQuery(name: name, country: country), algorithm: algorithm) {
@@ -43,7 +46,10 @@ struct BenchPartiesCommand: ParsableCommand {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let cpu = Self.cpuSeconds() - cpuStart
         let rate = Double(queries.count) / seconds
+        let cpuRate = Double(queries.count) / cpu
+        let scoredPerName = Double(searcher.candidatesScored) / Double(max(1, queries.count))
 
         // Pass 2: each name timed alone.
         searcher = PartySearcher(index: library.index)
@@ -54,19 +60,39 @@ struct BenchPartiesCommand: ParsableCommand {
             _ = searcher.search(PartyQuery(name: name, country: country), algorithm: algorithm)
             latencies.append(DispatchTime.now().uptimeNanoseconds - t0)
         }
+        if examples > 0 {
+            let slowest = latencies.enumerated().sorted { $0.element > $1.element }.prefix(examples)
+            for (i, ns) in slowest { print(String(format: "  slow %.2f ms: ", Double(ns) / 1e6) + queries[i].name) }
+            var shown = 0
+            let explainer = PartySearcher(index: library.index)
+            for (name, country) in queries where shown < examples {
+                let query = PartyQuery(name: name, country: country)
+                guard let m = explainer.search(query, algorithm: algorithm).first(where: { $0.decision == .review }) else { continue }
+                print("  review \(MatchExplanation.fixed(m.score)): \(name) -> \(explainer.explain(query, m, algorithm: algorithm).summary)")
+                shown += 1
+            }
+        }
         latencies.sort()
         func percentile(_ p: Double) -> Double { Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6 }
         let p50 = percentile(0.5), p99 = percentile(0.99), worst = Double(latencies.last ?? 0) / 1e6
         let peakMB = Self.peakResidentMB()
 
         print("bench parties: \(queries.count) counterparty names (seed \(seed)) against \(listed.count) synthetic entries (\(library.index.nameCount) names and aliases indexed), algorithm \(algorithm.rawValue), 1 core")
-        print(String(format: "  index built in %.2f s; %d match and %d review decisions; pass 1 %.2f s; latency p50 %.3f ms, p99 %.3f ms, max %.2f ms",
-                     buildSeconds, matches, reviews, seconds, p50, p99, worst))
+        print(String(format: "  index built in %.2f s; %d match and %d review decisions; %.1f listed names scored per name (of %d); pass 1 %.2f s; latency p50 %.3f ms, p99 %.3f ms, max %.2f ms",
+                     buildSeconds, matches, reviews, scoredPerName, library.index.nameCount, seconds, p50, p99, worst))
         var table = TextTable(header: ["MEASURE", "VALUE", "TARGET", "MET"], rightAligned: [1])
-        table.add(["names screened per second (1 core)", "\(Int(rate)) names/s", ">= 50000 names/s", rate >= 50_000 ? "yes" : "no"])
+        table.add(["names per CPU-second (1 thread)", "\(Int(cpuRate)) names/s", ">= 50000 names/s", cpuRate >= 50_000 ? "yes" : "no"])
+        table.add(["names per wall-clock second (1 thread)", "\(Int(rate)) names/s", ">= 50000 names/s", rate >= 50_000 ? "yes" : "no"])
         table.add(["single name, p99", String(format: "%.3f ms", p99), "< 1 ms", p99 < 1 ? "yes" : "no"])
         table.add(["peak memory (whole process)", "\(peakMB) MB", "< 1024 MB", peakMB < 1024 ? "yes" : "no"])
         print(table.render(), terminator: "")
+    }
+
+    /// User and system CPU time of this process so far, in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Peak resident set size of this process (VmHWM, Linux), in MB; 0 where unavailable.
