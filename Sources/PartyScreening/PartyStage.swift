@@ -30,8 +30,9 @@ public struct RowParties: Sendable, Hashable {
 /// ```swift
 /// let stage = PartyStage(rules: try EndUserRules(regime: "enforced", book: book), library: library,
 ///                        ownership: nil, algorithm: .default)
-/// let outcome = stage.apply(screener.evaluate(transaction), transaction, roles: .none, names: file.parties)
-/// outcome.result.determination.partyHits   // [] when nothing matched
+/// var result = screener.evaluate(transaction)
+/// let withdrawal = stage.apply(&result, transaction, roles: .none, names: file.parties)
+/// result.determination.partyHits   // [] when nothing matched
 /// ```
 public final class PartyStage {
     public let rules: EndUserRules
@@ -43,7 +44,9 @@ public final class PartyStage {
     /// End-use codes some layer of the regime controls (rows with other end uses skip that step).
     private let controlledEndUses: Set<String>
     private var matches: [Int64: [PartyMatch]] = [:]
+    private var firstCountry: [(country: UInt16, matches: [PartyMatch])?] = []
     private var ownerMatches: [String: [PartyMatch]] = [:]
+    private var ownedParties: [Int32: Bool] = [:]
 
     public init(rules: EndUserRules, library: PartyLibrary?, ownership: OwnershipGraph?, algorithm: MatchAlgorithm = .default) {
         self.rules = rules
@@ -57,20 +60,24 @@ public final class PartyStage {
         self.controlledEndUses = codes
     }
 
-    /// What the stage did to one row.
-    public struct Outcome {
-        public var result: ScreeningResult
-        /// Debits and installed base the chip rules drew that no longer apply (give them back to the screener).
-        public var withdrawnDebits: [Debit]
-        public var withdrawnBase: TPP?
+    /// What the chip rules drew that no longer applies after the stage (give it back to the screener).
+    public struct Withdrawal: Sendable {
+        public var debits: [Debit]
+        public var installedBase: TPP?
+
+        public static let none = Withdrawal(debits: [], installedBase: nil)
+        public var isEmpty: Bool { debits.isEmpty && installedBase == nil }
     }
 
-    /// Applies the stage to one row's chip result.
-    public func apply(_ chip: ScreeningResult, _ transaction: Transaction, roles: RowParties, names: PartyTable) -> Outcome {
+    /// Applies the stage to one row's chip result, in place.
+    public func apply(_ result: inout ScreeningResult, _ transaction: Transaction, roles: RowParties, names: PartyTable) -> Withdrawal {
         let endUse = transaction.endUse
         let checksEndUse = endUse != .unspecified && (controlledEndUses.contains(endUse.code) || endUse == .military || endUse == .wmd)
-        guard library != nil || checksEndUse else {
-            return Outcome(result: chip, withdrawnDebits: [], withdrawnBase: nil)
+        guard library != nil || checksEndUse else { return .none }
+        // Rows whose parties match nothing (and own nothing) cost a few cache lookups.
+        if !checksEndUse, !anyFinding(transaction, roles, names) {
+            result.determination.partyHits = []
+            return .none
         }
         let day = transaction.date
         let dayRules = rules.onDay(day)
@@ -78,15 +85,33 @@ public final class PartyStage {
         if checksEndUse { endUses(transaction, dayRules, &findings) }
         if library != nil {
             for (role, party, country) in roleParties(transaction, roles) {
-                screen(role: role, name: names[party], party: party, country: country, day: day, dayRules, &findings)
+                screen(role: role, name: names[party], party: party, names: names, country: country, day: day, dayRules, &findings)
             }
         }
-        let combined = StricterWins.combine(chip.determination, findings, installedBase: chip.installedBaseAddition?.tpp)
-        var result = chip
+        let combined = StricterWins.combine(result.determination, findings, installedBase: result.installedBaseAddition?.tpp)
         result.determination = combined.determination
         if library != nil { result.determination.partyHits = findings.hits }
         if combined.withdrawnBase != nil { result.installedBaseAddition = nil }
-        return Outcome(result: result, withdrawnDebits: combined.withdrawnDebits, withdrawnBase: combined.withdrawnBase)
+        return Withdrawal(debits: combined.withdrawnDebits, installedBase: combined.withdrawnBase)
+    }
+
+    /// Whether any party of the row has a match (any date) or an ownership record.
+    private func anyFinding(_ t: Transaction, _ roles: RowParties, _ names: PartyTable) -> Bool {
+        func found(_ party: Int32, _ country: CountryCode?) -> Bool {
+            guard party >= 0 else { return false }
+            if !matches(of: party, names: names, country: country).isEmpty { return true }
+            return ownership != nil && owned(party, names)
+        }
+        return found(t.consignee, t.destination) || (t.ultimateParent != t.consignee && found(t.ultimateParent, t.consigneeHQ))
+            || found(roles.endUser, t.destination) || found(roles.intermediateConsignee, nil) || found(roles.purchaser, nil)
+    }
+
+    /// Whether the ownership file names owners of a party (cached per party).
+    private func owned(_ party: Int32, _ names: PartyTable) -> Bool {
+        if let known = ownedParties[party] { return known }
+        let owned = ownership?.hasOwners(names[party]) ?? false
+        ownedParties[party] = owned
+        return owned
     }
 
     /// The row's parties with their roles and the country used as a qualifier: the destination for
@@ -128,19 +153,25 @@ public final class PartyStage {
 
     // MARK: Parties
 
-    private func matches(of party: Int32, name: String, country: CountryCode?) -> [PartyMatch] {
-        let key = Int64(party) << 16 | Int64(country?.packed ?? 0)
+    /// The matches of a party's name with a country qualifier, searched once per run: a dense slot
+    /// per party for its first country, a dictionary for others.
+    private func matches(of party: Int32, names: PartyTable, country: CountryCode?) -> [PartyMatch] {
+        let packed = country?.packed ?? 0
+        let p = Int(party)
+        if p < firstCountry.count, let slot = firstCountry[p], slot.country == packed { return slot.matches }
+        let key = Int64(party) << 16 | Int64(packed)
         if let cached = matches[key] { return cached }
-        let found = searcher!.search(PartyQuery(name: name, country: country?.description), algorithm: algorithm)
-        matches[key] = found
+        let found = searcher!.search(PartyQuery(name: names[party], country: country?.description), algorithm: algorithm)
+        if p >= firstCountry.count { firstCountry.append(contentsOf: repeatElement(nil, count: p - firstCountry.count + 1)) }
+        if firstCountry[p] == nil { firstCountry[p] = (packed, found) } else { matches[key] = found }
         return found
     }
 
-    private func screen(role: String, name: String, party: Int32, country: CountryCode?, day: Day, _ dayRules: DayRules,
+    private func screen(role: String, name: String, party: Int32, names: PartyTable, country: CountryCode?, day: Day, _ dayRules: DayRules,
                         _ findings: inout PartyFindings) {
         let library = library!
         let query = PartyQuery(name: name, country: country?.description)
-        for match in matches(of: party, name: name, country: country) {
+        for match in matches(of: party, names: names, country: country) {
             let entry = library.entries[match.entry]
             guard entry.isInForce(on: day) else { continue }
             let explanation = searcher!.explain(query, match, algorithm: algorithm)

@@ -23,12 +23,12 @@ public enum ScreeningRun {
             return
         }
         for (row, transaction) in file.transactions.enumerated() {
-            let outcome = partyStage.apply(screener.evaluate(transaction), transaction,
-                                           roles: file.rowParties?[row] ?? .none, names: file.parties)
-            if !outcome.withdrawnDebits.isEmpty || outcome.withdrawnBase != nil {
-                screener.withdraw(outcome.withdrawnDebits, installedBase: outcome.withdrawnBase, for: transaction)
+            var result = screener.evaluate(transaction)
+            let withdrawal = partyStage.apply(&result, transaction, roles: file.rowParties?[row] ?? .none, names: file.parties)
+            if !withdrawal.isEmpty {
+                screener.withdraw(withdrawal.debits, installedBase: withdrawal.installedBase, for: transaction)
             }
-            try emit(outcome.result)
+            try emit(result)
         }
     }
 

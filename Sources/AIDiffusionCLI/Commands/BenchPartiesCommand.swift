@@ -5,6 +5,7 @@ import PartyLists
 import PartyMatching
 import PartyScreening
 import RuleData
+import Screening
 import TabularIO
 
 /// `bench parties`: restricted-party matching speed and memory (issue 10): 1,000,000 counterparty
@@ -25,6 +26,8 @@ struct BenchPartiesCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the synthetic data.") var seed: UInt64 = 7
     @Option(name: .long, help: "default or ofac (ofac compares every name: use small --names).") var algorithm: MatchAlgorithm = .default
     @Option(name: .long, help: "Also print this many review decisions and the slowest names, with explanations.") var examples: Int = 0
+    @Option(name: .customLong("screen-rows"), help: "Synthetic transactions screened in memory with and without the lists (0: skip).")
+    var screenRows: Int = 1_000_000
 
     func run() throws {
         let configuration = try PartyMatchingData.configuration()
@@ -76,6 +79,7 @@ struct BenchPartiesCommand: ParsableCommand {
         func percentile(_ p: Double) -> Double { Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6 }
         let p50 = percentile(0.5), p99 = percentile(0.99), worst = Double(latencies.last ?? 0) / 1e6
         let peakMB = Self.peakResidentMB()
+        let screening = try screeningOverhead(library: library)
 
         print("bench parties: \(queries.count) counterparty names (seed \(seed)) against \(listed.count) synthetic entries (\(library.index.nameCount) names and aliases indexed), algorithm \(algorithm.rawValue), 1 core")
         print(String(format: "  index built in %.2f s; %d match and %d review decisions; %.1f listed names scored per name (of %d); pass 1 %.2f s; latency p50 %.3f ms, p99 %.3f ms, max %.2f ms",
@@ -86,6 +90,37 @@ struct BenchPartiesCommand: ParsableCommand {
         table.add(["single name, p99", String(format: "%.3f ms", p99), "< 1 ms", p99 < 1 ? "yes" : "no"])
         table.add(["peak memory (whole process)", "\(peakMB) MB", "< 1024 MB", peakMB < 1024 ? "yes" : "no"])
         print(table.render(), terminator: "")
+        if let (without, with, hits) = screening {
+            print(String(format: "screen, in memory, %d synthetic rows (regime ai-diffusion-2025, 1 core): %.0f rows/s without lists, %.0f rows/s with the %d entries loaded (%d rows with a hit); %.2f µs a row for party screening",
+                         screenRows, without, with, listed.count, hits, (1 / with - 1 / without) * 1e6))
+        }
+    }
+
+    /// Screens synthetic transactions in memory without the part 744 stage's lists and with them
+    /// (medians of 3 passes each); returns rows/s both ways and how many rows had a hit.
+    private func screeningOverhead(library: PartyLibrary) throws -> (Double, Double, Int)? {
+        guard screenRows > 0 else { return nil }
+        var context = try RuleContext.load()
+        let regime = try context.compile("ai-diffusion-2025")
+        let bytes = SyntheticTransactions.csv(rows: screenRows, seed: seed)
+        let file = try TransactionReader.read(reader: CSVRecordReader(bytes: bytes, displayName: "synthetic.csv"), book: context.book)
+        func rate(_ library: PartyLibrary?) throws -> (Double, Int) {
+            var runs: [Double] = []
+            var hits = 0
+            for _ in 0..<3 {
+                let stage = try PartyOptions.stage(regime: regime.id, book: context.book, library: library, ownership: nil, algorithm: .default)
+                hits = 0
+                let start = DispatchTime.now().uptimeNanoseconds
+                ScreeningRun.screen(file, regime: regime, snapshot: .empty, partyStage: stage) { result in
+                    if !(result.determination.partyHits ?? []).isEmpty { hits += 1 }
+                }
+                runs.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            return (Double(screenRows) / runs.sorted()[1], hits)
+        }
+        let without = try rate(nil).0
+        let (with, hits) = try rate(library)
+        return (without, with, hits)
     }
 
     /// User and system CPU time of this process so far, in seconds.
