@@ -50,6 +50,10 @@ public final class PartyIndex: Sendable {
     let nameTokenIDs: [Int32]
     let nameLegalForms: [[String]]
     let nameWeight: [Double]
+    /// Each name's heaviest token and its share of the name's weight (a candidate whose heaviest
+    /// token the query does not reach cannot cover more than the rest of its name).
+    let nameHeaviest: [Int32]
+    let nameHeaviestShare: [Double]
 
     // Vocabulary.
     let vocabulary: [[UInt32]]
@@ -173,7 +177,11 @@ public final class PartyIndex: Sendable {
         self.nameTokenStart = tokenStart
         self.nameTokenIDs = nameTokens.flatMap { $0 }
         self.nameLegalForms = normalized.map(\.legalForms)
-        self.nameWeight = nameTokens.map { ids in ids.reduce(0) { $0 + weights[Int($1)] } }
+        let nameWeight = nameTokens.map { ids in ids.reduce(0) { $0 + weights[Int($1)] } }
+        self.nameWeight = nameWeight
+        let heaviest = nameTokens.map { ids in ids.max { weights[Int($0)] < weights[Int($1)] } ?? 0 }
+        self.nameHeaviest = heaviest
+        self.nameHeaviestShare = heaviest.indices.map { nameWeight[$0] > 0 ? weights[Int(heaviest[$0])] / nameWeight[$0] : 0 }
         self.vocabulary = vocabulary
         self.weights = weights
         self.exact = exact

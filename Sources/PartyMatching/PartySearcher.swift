@@ -214,17 +214,28 @@ public final class PartySearcher {
         nameGeneration &+= 1
         candidates.removeAll(keepingCapacity: true)
         let generation = nameGeneration
+        // A name whose heaviest token the query does not reach covers at most the rest of itself:
+        // 0.5 * (reachable / W_q + 1 - share) must still reach the bound.
+        let maximumShareMissed = 1 + reachable / totalWeight - 2 * bound
+        let vocabularyStamp = vocabGeneration
         nameStamp.withUnsafeMutableBufferPointer { stamps in
             index.postingStart.withUnsafeBufferPointer { start in
                 index.postings.withUnsafeBufferPointer { postings in
+                    index.nameHeaviest.withUnsafeBufferPointer { heaviest in
+                        index.nameHeaviestShare.withUnsafeBufferPointer { share in
+                            vocabStamp.withUnsafeBufferPointer { vstamp in
                     for q in 0..<qn where essential[q] {
                         for (v, _) in infos[q].related {
                             for p in Int(start[Int(v)])..<Int(start[Int(v) + 1]) {
-                                let name = postings[p]
-                                if stamps[Int(name)] != generation {
-                                    stamps[Int(name)] = generation
-                                    candidates.append(name)
+                                let name = Int(postings[p])
+                                if stamps[name] != generation {
+                                    stamps[name] = generation
+                                    if vstamp[Int(heaviest[name])] != vocabularyStamp && share[name] > maximumShareMissed { continue }
+                                    candidates.append(Int32(name))
                                 }
+                            }
+                        }
+                    }
                             }
                         }
                     }
