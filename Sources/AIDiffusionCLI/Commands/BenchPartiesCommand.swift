@@ -78,8 +78,8 @@ struct BenchPartiesCommand: ParsableCommand {
         latencies.sort()
         func percentile(_ p: Double) -> Double { Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6 }
         let p50 = percentile(0.5), p99 = percentile(0.99), worst = Double(latencies.last ?? 0) / 1e6
-        let peakMB = Self.peakResidentMB()
         let screening = try screeningOverhead(library: library)
+        let peakMB = Self.peakResidentMB() // the whole run: names, index, both passes and the screening section
 
         print("bench parties: \(queries.count) counterparty names (seed \(seed)) against \(listed.count) synthetic entries (\(library.index.nameCount) names and aliases indexed), algorithm \(algorithm.rawValue), 1 core")
         print(String(format: "  index built in %.2f s; %d match and %d review decisions; %.1f listed names scored per name (of %d); pass 1 %.2f s; latency p50 %.3f ms, p99 %.3f ms, max %.2f ms",
