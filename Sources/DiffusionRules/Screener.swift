@@ -143,11 +143,33 @@ public final class Screener {
                         observed: balances.observed)
     }
 
+    /// Gives back what ``decide(_:)`` moved for a row whose outcome a later stage tightened
+    /// (``Decision/tighten(to:reviewPolicy:)``): the debit `after` no longer draws and the
+    /// installed-base addition it no longer makes, so later rows see the balances the final outcomes
+    /// left. `before` and `after`: the row's decision before and after the stage.
+    public func withdraw(_ before: Decision, _ after: Decision, for transaction: Transaction) {
+        let destination = registry.index(of: transaction.destination) ?? 0
+        if let debit = before.debit, after.debit == nil {
+            switch debit.kind {
+            case .lpp: lppUsed.add(debit.key, -debit.tpp.milli)
+            case .countryAllocation: allocationUsed[destination] = allocationUsed[destination] - debit.tpp
+            case .uveu, .nveu: break // installed bases: below
+            }
+        }
+        if tracksBases, let added = before.installedBaseAddition, after.installedBaseAddition == nil {
+            bases.add(.zero - added, at: destination, for: transaction.ultimateParent)
+        }
+    }
+
     /// Screens one transaction, moves the run's balances and renders the determination's text.
     public func evaluate(_ transaction: Transaction) -> ScreeningResult {
-        let decision = decide(transaction)
-        return ScreeningResult(
-            determination: tables.determination(transaction, decision),
+        result(transaction, decide(transaction))
+    }
+
+    /// A decision of this run in text form (`annotations`: a later stage's, see ``RowStage``).
+    public func result(_ transaction: Transaction, _ decision: Decision, annotations: RowAnnotations? = nil) -> ScreeningResult {
+        ScreeningResult(
+            determination: tables.determination(transaction, decision, annotations: annotations),
             installedBaseAddition: decision.installedBaseAddition.map { (tables.parties[transaction.ultimateParent], transaction.destination, $0) })
     }
 }

@@ -262,6 +262,39 @@ struct JSONText {
         }
         out.append(UInt8(ascii: "]"))
         key("warnings"); strings(d.warnings)
+        if let hits = d.partyHits { key("party_hits"); partyHits(hits) }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Restricted-party hits as a JSON array (the `party_hits` field).
+    func partyHits(_ hits: [PartyHit]) {
+        out.append(UInt8(ascii: "["))
+        for (i, hit) in hits.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            partyHit(hit)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// One restricted-party hit: `{party_role, name, list, entry_id, score, decision, explanation}`.
+    func partyHit(_ hit: PartyHit) {
+        raw("{\"party_role\":"); string(hit.partyRole)
+        raw(",\"name\":"); string(hit.name)
+        raw(",\"list\":"); string(hit.list)
+        raw(",\"entry_id\":"); string(hit.entryID)
+        raw(",\"score\":"); decimal(hit.score)
+        raw(",\"decision\":"); string(hit.decision)
+        raw(",\"explanation\":{\"basis\":"); string(hit.explanation.basis)
+        raw(",\"matched\":"); string(hit.explanation.matched)
+        raw(",\"features\":[")
+        for (i, feature) in hit.explanation.features.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            raw("{\"feature\":"); string(feature.feature)
+            raw(",\"value\":"); decimal(feature.value)
+            raw(",\"weight\":"); decimal(feature.weight)
+            out.append(UInt8(ascii: "}"))
+        }
+        raw("],\"text\":"); string(hit.explanation.text)
+        raw("}}")
     }
 }

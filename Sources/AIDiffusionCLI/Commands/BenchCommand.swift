@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks with their targets (run a release build: swift build -c release).",
-        subcommands: [BenchScreenCommand.self, SimulateBenchCommand.self, BenchCloudCommand.self, BenchLedgerCommand.self]
+        subcommands: [BenchScreenCommand.self, SimulateBenchCommand.self, BenchCloudCommand.self, BenchLedgerCommand.self, BenchPartiesCommand.self]
     )
 }
 

@@ -2,6 +2,7 @@ import AllocationLedger
 import ArgumentParser
 import DiffusionRules
 import Foundation
+import PartyScreening
 import Screening
 import TabularIO
 
@@ -19,6 +20,13 @@ struct ScreenCommand: ParsableCommand {
           ai-diffusion screen examples/deals-2023-2026.csv --compare enforced,ai-diffusion-2025
           ai-diffusion screen examples/deals-2023-2026.csv --regime ai-diffusion-2025 --format jsonl
           ai-diffusion screen deals.csv --regime ai-diffusion-2025 --commit --ledger ledger.sqlite
+          ai-diffusion screen deals.csv --parties csl.csv --parties dpl.tsv --ownership ownership.csv
+
+        Part 744 runs after the chip rules on every row: declared end uses (military, wmd, \
+        supercomputer, advanced-node-ic) and, with --parties, every party of the row (consignee, \
+        ultimate_parent, end_user, intermediate_consignee, purchaser) against the list entries in force \
+        on the row's date. The stricter outcome wins and both reasons are kept; party_hits is added at \
+        the end of each determination only when lists are loaded.
         """
     )
 
@@ -35,6 +43,7 @@ struct ScreenCommand: ParsableCommand {
 
     @OptionGroup var ledgerOption: LedgerOption
     @OptionGroup var formatOption: FormatOption
+    @OptionGroup var partyOptions: PartyOptions
 
     func validate() throws {
         if compare != nil && commit { throw ValidationError("--commit records one regime; it cannot be used with --compare") }
@@ -44,11 +53,20 @@ struct ScreenCommand: ParsableCommand {
     func run() throws {
         var context = try RuleContext.load()
         let format = formatOption.format
+        // Every input is read and checked before anything is screened or recorded.
+        let library = try partyOptions.library(book: context.book)
+        let ownership = try partyOptions.ownershipGraph()
+        func stage(_ regime: CompiledRegime) throws -> PartyStage {
+            try PartyOptions.stage(regime: regime.id, book: context.book, library: library, ownership: ownership,
+                                   algorithm: partyOptions.algorithm)
+        }
         if let compare {
             let names = compare.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
             let a = try context.compile(names[0]), b = try context.compile(names[1])
             let input = try ValidatedFile.validate(path: file, book: context.book)
-            try runComparison(input, a, b, format: format)
+            let stages = (try stage(a), try stage(b))
+            noteParties(library)
+            try runComparison(input, a, b, format: format, stages: stages)
             return
         }
         let regime = try context.compile(regimeOption.regime)
@@ -57,10 +75,19 @@ struct ScreenCommand: ParsableCommand {
         let input = try ValidatedFile.validate(path: file, book: context.book)
         if ProcessInfo.processInfo.environment["AI_DIFFUSION_TIMING"] != nil { printError("pass 1: \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) s") }
         defer { if ProcessInfo.processInfo.environment["AI_DIFFUSION_TIMING"] != nil { printError("total after pass 1 start: \(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) s") } }
+        let partyStage = try stage(regime)
+        noteParties(library)
         if commit {
-            try runCommit(input, regime: regime, format: format, book: context.book)
+            try runCommit(input, regime: regime, format: format, book: context.book, stage: partyStage)
         } else {
-            try runDry(input, regime: regime, format: format)
+            try runDry(input, regime: regime, format: format, stage: partyStage)
+        }
+    }
+
+    /// One line on stderr when no list was given (the tool bundles none).
+    private func noteParties(_ library: PartyLibrary?) {
+        if library == nil {
+            printError("note: parties were not screened against restricted-party lists (no --parties file given; none is bundled)")
         }
     }
 
@@ -73,15 +100,18 @@ struct ScreenCommand: ParsableCommand {
         return try ledgerOption.open(create: false).snapshot()
     }
 
-    private func runDry(_ input: ValidatedFile, regime: CompiledRegime, format: OutputFormat) throws {
+    private func runDry(_ input: ValidatedFile, regime: CompiledRegime, format: OutputFormat, stage: PartyStage) throws {
         let sink = ByteSink.standardOutput()
-        let summary = try ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny(), format: format, sink: sink)
+        let summary = try ScreeningRun.screen(input, regime: regime, snapshot: try snapshotIfAny(), format: format, sink: sink,
+                                              stage: stage)
         if format == .table { sink.write("\n" + summary.render()); sink.flush() }
     }
 
-    private func runComparison(_ input: ValidatedFile, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat) throws {
+    private func runComparison(_ input: ValidatedFile, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat,
+                               stages: (PartyStage, PartyStage)) throws {
         let sink = ByteSink.standardOutput()
-        let summary = try ScreeningRun.compare(input, a, b, snapshot: try snapshotIfAny(), format: format, sink: sink)
+        let summary = try ScreeningRun.compare(input, a, b, snapshot: try snapshotIfAny(), format: format, sink: sink,
+                                               stages: (stages.0, stages.1))
         if format == .table {
             sink.write("\n" + summary.render())
             sink.flush()
@@ -90,7 +120,8 @@ struct ScreenCommand: ParsableCommand {
         }
     }
 
-    private func runCommit(_ input: ValidatedFile, regime: CompiledRegime, format: OutputFormat, book: RuleBook) throws {
+    private func runCommit(_ input: ValidatedFile, regime: CompiledRegime, format: OutputFormat, book: RuleBook,
+                           stage: PartyStage) throws {
         let path = ledgerOption.path
         let ledger = try ledgerOption.open(create: true)
         let run = RunInfo(fileSHA256: try Digest.sha256Hex(fileAt: file), fileName: file, regime: regime.id,
@@ -100,7 +131,7 @@ struct ScreenCommand: ParsableCommand {
             determinations.removeAll()
             var records: [LedgerRecord] = []
             let screener = Screener(regime: regime, items: input.items, parties: input.parties, snapshot: snapshot)
-            try ScreeningRun.forEachBatch(input, screener: screener) { batch in
+            try ScreeningRun.forEachBatch(input, screener: screener, stage: stage) { batch in
                 for i in batch.transactions.indices {
                     let d = batch.determination(i)
                     determinations.append(d)
@@ -121,7 +152,7 @@ struct ScreenCommand: ParsableCommand {
             }
         }
         let sink = ByteSink.standardOutput()
-        let writer = makeDeterminationWriter(format, sink: sink)
+        let writer = makeDeterminationWriter(format, sink: sink, partyHits: stage.screensParties)
         switch outcome {
         case let .recorded(runID, first, last):
             determinations.forEach(writer.write)
