@@ -36,6 +36,22 @@ let package = Package(
         .target(name: "ComputeMetrics", dependencies: ["NameMatching"]),
         // Edit distance and "did you mean" suggestions for names people type.
         .target(name: "NameMatching"),
+        // Pure core: restricted-party name matching (normalization, token-set Jaro-Winkler, blocking index,
+        // explained scores, the `default` and `ofac` algorithms). No I/O.
+        // Release builds skip the runtime exclusivity checks of its scoring loop (a tenth of a search).
+        .target(
+            name: "PartyMatching", dependencies: ["NameMatching"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
+        // Pure core: part 744 end-user controls per row (list policies, the Affiliates Rule, end uses) and the
+        // "stricter wins" combination with the chip determination.
+        .target(name: "PartyScreening", dependencies: ["DiffusionRules", "PartyMatching"]),
+        // Restricted-party list and ownership files (CSL CSV/JSON, BIS DPL TSV, a user's CSV) -> list entries.
+        .target(
+            name: "PartyLists",
+            dependencies: ["DiffusionRules", "PartyMatching", "PartyScreening", "TabularIO", "SeededRandom",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Pure core: rule layers, regimes, country groups, classification and licence determination.
         // Release builds skip the runtime exclusivity checks of the screener's state (static checks
         // stay): they were a tenth of the cost of a decision.
@@ -61,7 +77,7 @@ let package = Package(
         // The bundled rule data (YAML layers, regimes, country groups, chip catalog) and its loaders.
         .target(
             name: "RuleData",
-            dependencies: ["ComputeMetrics", "DiffusionRules", "StrictYAML", "TabularIO", "ModelWeights", "CloudMonitoring"],
+            dependencies: ["ComputeMetrics", "DiffusionRules", "StrictYAML", "TabularIO", "ModelWeights", "CloudMonitoring", "PartyMatching", "PartyScreening"],
             resources: [.copy("Resources")]
         ),
         // Input files of the weights and cloud channels: usage, customer, cluster and weights-export CSVs.
@@ -87,7 +103,7 @@ let package = Package(
         // recheck, tokens and roles, reference reads. No HTTP, no argument parsing.
         .target(
             name: "ComplianceService",
-            dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO"]
+            dependencies: ["ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO", "PartyScreening", "PartyMatching"]
         ),
         // The HTTP adapter (Hummingbird 2): /v1 routes, auth, limits, OpenAPI document, metrics, lifecycle,
         // and the dashboard's HTML routes (Dashboard view models filled from ComplianceService; the
@@ -114,6 +130,7 @@ let package = Package(
                 "ComputeMetrics", "DiffusionRules", "RuleData", "Screening", "AllocationLedger", "TabularIO",
                 "ModelWeights", "CloudMonitoring", "ChannelInputs",
                 "DiffusionModel", "SimulationInputs", "SimulationReport", "Simulation", "RulePackLevers", "StrictYAML",
+                "PartyMatching", "PartyScreening", "PartyLists", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -171,6 +188,11 @@ let package = Package(
                 "Screening", "TabularIO", "RuleData", "DiffusionRules", "ComputeMetrics",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(name: "PartyMatchingTests", dependencies: ["PartyMatching", "PartyLists", "PartyScreening", "RuleData", "DiffusionRules"]),
+        .testTarget(
+            name: "PartyScreeningTests",
+            dependencies: ["PartyScreening", "PartyLists", "PartyMatching", "RuleData", "DiffusionRules", "Screening", "TabularIO", "ComputeMetrics"]
         ),
         .testTarget(name: "AllocationLedgerTests", dependencies: ["AllocationLedger", "DiffusionRules"]),
         .testTarget(

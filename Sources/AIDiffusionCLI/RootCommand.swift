@@ -22,6 +22,7 @@ public struct AIDiffusion: ParsableCommand {
         subcommands: [
             ScreenCommand.self,
             ScreenWeightsCommand.self,
+            PartiesCommand.self,
             ClassifyCommand.self,
             CloudCommand.self,
             RulesCommand.self,

@@ -32,6 +32,9 @@ public final class ComplianceService: @unchecked Sendable {
     /// The ledger's clock (`YYYY-MM-DDTHH:MM:SSZ`), `$AI_DIFFUSION_NOW` when set.
     public let clock: @Sendable () -> String
     let signingKey: String?
+    /// Restricted-party lists, ownership and matching algorithm of the part 744 stage (end uses are
+    /// screened in any case).
+    public let parties: PartyScreeningSetup
     private let tokenCacheSeconds: Double
 
     private let lock = NSLock()
@@ -49,10 +52,13 @@ public final class ComplianceService: @unchecked Sendable {
     ///   - connections: ledger connections used in turn by concurrent requests.
     ///   - tokenCacheSeconds: how long a token look-up is reused (0: every request reads the ledger);
     ///     a revocation takes effect on other instances within this time.
+    ///   - parties: the restricted-party lists rows are screened against (none by default).
     public init(book: RuleBook, ledger: String, signingKey: String? = nil, create: Bool, connections: Int = 1,
                 limits: RequestLimits = RequestLimits(), tokenCacheSeconds: Double = 0,
+                parties: PartyScreeningSetup = .none,
                 clock: @escaping @Sendable () -> String = { LedgerClock.now }) throws {
         self.book = book
+        self.parties = parties
         self.ledgerLocation = ledger
         self.signingKey = signingKey
         self.limits = limits

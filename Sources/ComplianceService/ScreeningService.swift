@@ -2,6 +2,7 @@ import AllocationLedger
 import ComputeMetrics
 import DiffusionRules
 import Foundation
+import PartyScreening
 import Screening
 import TabularIO
 
@@ -86,12 +87,18 @@ public struct CommitResult: Sendable {
 }
 
 extension ComplianceService {
+    /// The part 744 stage of one run under `regime` (``PartyScreeningSetup``).
+    public func partyStage(_ regime: CompiledRegime) throws -> PartyStage {
+        try parties.stage(regime: regime.id, book: book)
+    }
+
     /// A dry run: every row's determination written in `format` to `sink`, in input order, against
     /// the ledger's balances (none when there is no ledger yet), through ``ScreeningRun`` (compact
     /// decisions, formatted on every core). Nothing is recorded. Returns the run's summary.
     @discardableResult
     public func screen(_ input: ScreeningInput, regime: CompiledRegime, format: OutputFormat, sink: ByteSink) throws -> ScreeningSummary {
-        try ScreeningRun.screen(input.rows, regime: regime, snapshot: try snapshot(), format: format, sink: sink)
+        try ScreeningRun.screen(input.rows, regime: regime, snapshot: try snapshot(), format: format, sink: sink,
+                                stage: try partyStage(regime))
     }
 
     /// Each row under two regimes side by side (both from the ledger's balances), written in
@@ -99,7 +106,8 @@ extension ComplianceService {
     @discardableResult
     public func compare(_ input: ScreeningInput, _ a: CompiledRegime, _ b: CompiledRegime, format: OutputFormat,
                         sink: ByteSink) throws -> ScreeningSummary {
-        try ScreeningRun.compare(input.rows, a, b, snapshot: try snapshot(), format: format, sink: sink)
+        try ScreeningRun.compare(input.rows, a, b, snapshot: try snapshot(), format: format, sink: sink,
+                                 stages: (try partyStage(a), try partyStage(b)))
     }
 
     /// Records every row (all or none) with its debits and a signed receipt; every row that needs a
@@ -118,7 +126,7 @@ extension ComplianceService {
             var records: [LedgerRecord] = []
             var held: [(record: Int, line: Int, quantity: Int64)] = []
             let screener = Screener(regime: regime, items: input.rows.items, parties: input.rows.parties, snapshot: snapshot)
-            try ScreeningRun.forEachBatch(input.rows, screener: screener) { batch in
+            try ScreeningRun.forEachBatch(input.rows, screener: screener, stage: try partyStage(regime)) { batch in
                 for i in batch.transactions.indices {
                     let transaction = batch.transactions[i]
                     let d = batch.determination(i)

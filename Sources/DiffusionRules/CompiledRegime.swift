@@ -236,21 +236,22 @@ final class Epoch: Sendable {
     }
 }
 
-/// Resolves named country sets (with references between them) to bit sets on one day.
-struct SetResolver {
+/// Resolves named country sets (with references between them) to bit sets over the registry's
+/// indices on one day (also used by party screening for end-use destinations).
+public struct SetResolver {
     let definitions: [String: CountrySetDefinition]
     let book: RuleBook
     let day: Day
     var done: [String: CountrySet] = [:]
     var inProgress: Set<String> = []
 
-    init(definitions: [String: CountrySetDefinition], book: RuleBook, day: Day) {
+    public init(definitions: [String: CountrySetDefinition], book: RuleBook, day: Day) {
         self.definitions = definitions
         self.book = book
         self.day = day
     }
 
-    mutating func resolve(_ name: String) throws(RuleBookError) -> CountrySet {
+    public mutating func resolve(_ name: String) throws(RuleBookError) -> CountrySet {
         if let set = done[name] { return set }
         guard let definition = definitions[name] else { throw RuleBookError(message: "unknown country set \"\(name)\"") }
         guard inProgress.insert(name).inserted else { throw RuleBookError(message: "country set \"\(name)\" refers to itself") }

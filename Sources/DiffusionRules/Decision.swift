@@ -106,10 +106,10 @@ public struct Decision: Sendable {
     /// The review policy when a licence is required, else nil.
     public private(set) var reviewPolicy: ReviewPolicy?
     /// The debit the outcome draws (at most one cap per row under the bundled packs).
-    public let debit: CapDebit?
+    public private(set) var debit: CapDebit?
     /// TPP added to the ultimate parent's installed base at the destination (a counted ECCN, not
     /// denied; screening.md §5), or nil.
-    public let installedBaseAddition: TPP?
+    public private(set) var installedBaseAddition: TPP?
     /// TPP of the whole shipment; nil when the item's TPP is unknown.
     public let tppTotal: TPP?
     /// The rule path's review policy (before it is hidden for outcomes that need no licence), which
@@ -155,28 +155,58 @@ public struct Decision: Sendable {
     public var isDenial: Bool { reviewPolicy?.isDenial ?? false }
 
     /// The seam for a later per-row stage: replaces the outcome with `authorization` and
-    /// `reviewPolicy` (the caller decides which outcome is stricter). Debits and installed-base
-    /// additions are the chip rules' and are not changed.
+    /// `reviewPolicy` (the caller decides which outcome is stricter). What the chip outcome drew and
+    /// no longer applies is dropped: a licence exception or VEU draws only while it is the
+    /// authorization, a denied licence draws no country allocation, and a row newly denied adds
+    /// nothing to an installed base (screening.md §5). The run gives those amounts back to the
+    /// screener (``Screener/withdraw(_:_:for:)``).
     public mutating func tighten(to authorization: Authorization, reviewPolicy: ReviewPolicy?) {
+        let chip = self.authorization, wasDenial = isDenial
         self.authorization = authorization
         self.reviewPolicy = authorization.licenseRequired ? reviewPolicy : nil
+        if let debit, authorization != chip || (isDenial && debit.kind == .countryAllocation) { self.debit = nil }
+        if isDenial && !wasDenial { installedBaseAddition = nil }
     }
 }
 
 /// Reasons and warnings a per-row stage after the chip rules adds to a determination (printed after
-/// the chip rules' own), and extra fields appended at the end of the determination by the writers
-/// (for example `party_hits`). Empty for almost every row, so it costs nothing when unused.
+/// the chip rules' own), restricted-party hits (`party_hits`, the last field, printed whenever it is
+/// not nil), and extra JSON fields appended at the end by the JSON writers. Empty for almost every
+/// row, so it costs nothing when unused.
 public struct RowAnnotations: Sendable {
     public var reasons: [Reason] = []
     public var warnings: [String] = []
-    /// Fields appended after `warnings`, in order: name and the value as a JSON text.
+    /// Restricted-party findings (issue 10): nil when parties were not screened; empty when screened
+    /// without a finding.
+    public var partyHits: [PartyHit]?
+    /// Fields appended after `warnings` (and `party_hits`) by the JSON writers, in order: name and
+    /// the value as a JSON text.
     public var fields: [(name: String, json: String)] = []
 
-    public init(reasons: [Reason] = [], warnings: [String] = [], fields: [(name: String, json: String)] = []) {
+    public init(reasons: [Reason] = [], warnings: [String] = [], partyHits: [PartyHit]? = nil, fields: [(name: String, json: String)] = []) {
         self.reasons = reasons
         self.warnings = warnings
+        self.partyHits = partyHits
         self.fields = fields
     }
 
-    public var isEmpty: Bool { reasons.isEmpty && warnings.isEmpty && fields.isEmpty }
+    public var isEmpty: Bool { reasons.isEmpty && warnings.isEmpty && partyHits == nil && fields.isEmpty }
+}
+
+/// A later per-row stage after the chip rules (part 744 screening of restricted parties and end
+/// uses, for example): the seam where a stage sees every row in file order, may tighten its outcome
+/// (``Decision/tighten(to:reviewPolicy:)``) and may add reasons, warnings and party hits that the
+/// writers print after the chip rules' own (``RowAnnotations``). (Declared here, beside the types it
+/// uses, so that a stage's module need not depend on the `Screening` I/O module.)
+public protocol RowStage {
+    /// Called for every row after the chip rules, in file order, on the screening thread.
+    /// Return nil (no annotations) for rows the stage has nothing to say about: they cost nothing.
+    mutating func process(_ transaction: Transaction, _ decision: inout Decision, tables: ScreeningTables) -> RowAnnotations?
+
+    /// Whether every row's output ends with `party_hits` (CSV and table writers add the column).
+    var screensParties: Bool { get }
+}
+
+extension RowStage {
+    public var screensParties: Bool { false }
 }

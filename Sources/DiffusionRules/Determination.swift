@@ -65,7 +65,7 @@ public struct Debit: Hashable, Sendable {
 /// Field order and names in every output format follow this declaration order:
 /// `id, date, regime, layers, item, eccn, tpp_per_unit, tpp_total, h100_equivalents, destination,
 /// destination_tier, consignee_hq_tier, license_required, authorization, review_policy, debits,
-/// reasons, warnings`.
+/// reasons, warnings`, then `party_hits` only when restricted-party lists were loaded.
 public struct Determination: Sendable {
     public var id: String
     public var date: Day
@@ -88,11 +88,15 @@ public struct Determination: Sendable {
     public var debits: [Debit]
     public var reasons: [Reason]
     public var warnings: [String]
+    /// Restricted-party findings: nil when no list was loaded (parties not screened; the field is
+    /// not printed), empty when screened without a finding.
+    public var partyHits: [PartyHit]?
 
     public init(id: String, date: Day, regime: String, layers: [String], item: String, eccn: String,
                 tppPerUnit: TPP?, tppTotal: TPP?, h100Equivalents: Double?, destination: CountryCode,
                 destinationTier: Int?, consigneeHQTier: Int?, licenseRequired: Bool, authorization: Authorization,
-                reviewPolicy: ReviewPolicy?, debits: [Debit], reasons: [Reason], warnings: [String]) {
+                reviewPolicy: ReviewPolicy?, debits: [Debit], reasons: [Reason], warnings: [String],
+                partyHits: [PartyHit]? = nil) {
         self.id = id
         self.date = date
         self.regime = regime
@@ -111,8 +115,10 @@ public struct Determination: Sendable {
         self.debits = debits
         self.reasons = reasons
         self.warnings = warnings
+        self.partyHits = partyHits
     }
 
     /// Whether the outcome refuses the export (presumption or policy of denial).
+    /// (Party screening may make an outcome stricter after the chip rules: see `PartyScreening`.)
     public var isDenial: Bool { reviewPolicy?.isDenial ?? false }
 }

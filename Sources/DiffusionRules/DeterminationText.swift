@@ -121,8 +121,7 @@ private struct TextTrace: WalkTrace {
 extension ScreeningTables {
     /// Fills `text` with the reasons and warnings of `decision`, in output order: the classification's
     /// reasons; its warnings and the red flags'; then the rule walk's (re-run on the balances the
-    /// decision recorded, so it takes the row's path); "no licence requirement" when no rule decided;
-    /// the part 744 end-use warning.
+    /// decision recorded, so it takes the row's path); "no licence requirement" when no rule decided.
     public func text(of transaction: Transaction, _ decision: Decision, into text: inout DeterminationText) {
         let epochIndex = Int(decision.epoch)
         let epoch = regime.epochs[epochIndex]
@@ -149,8 +148,7 @@ extension ScreeningTables {
                                     balances: &balances, trace: &trace)
         }
         if !outcome.decided { trace.text.add(regime.common.noLicence) }
-        let endUse = regime.common.endUseWarning[Int(transaction.endUse.rawValue)]
-        if endUse >= 0 { trace.text.addWarning(Phrase(raw: endUse)) }
+        // Part 744 end uses and restricted parties are evaluated after the chip rules (PartyScreening).
         swap(&trace.text, &text)
     }
 

@@ -22,6 +22,10 @@ public struct RegimeDefinition: Codable, Sendable, Hashable {
     public var standingRules: [LicenseRule]?
     /// Which ECCNs count toward a holder's installed base (for VEU limits).
     public var installedBase: InstalledBaseDefinition?
+    /// Layers that carry only part 744 end-user controls (the Entity List's meaning, the Affiliates
+    /// Rule): evaluated by party screening after the chip rules, selected on a date like `layers`,
+    /// and not listed in a determination's `layers` (which name the layers the chip rules applied).
+    public var endUserLayers: [RegimeLayer]?
 
     /// A regime of layers only (no sets or standing rules: enough to classify items).
     public init(id: String, title: String, description: String? = nil, layers: [RegimeLayer]) {
@@ -36,6 +40,7 @@ public struct RegimeDefinition: Codable, Sendable, Hashable {
         case countrySets = "country_sets"
         case standingRules = "standing_rules"
         case installedBase = "installed_base"
+        case endUserLayers = "end_user_layers"
     }
 }
 
@@ -78,7 +83,18 @@ extension RuleLayer {
         if asWritten { return true }
         if let complianceFrom, day < complianceFrom { return false }
         if let enforcedUntil, day > enforcedUntil { return false }
+        if let suspensions, suspensions.contains(where: { $0.contains(day) }) { return false }
         return true
+    }
+
+    /// The suspension in force on `day`, if any (the layer is then not enforced).
+    public func suspension(on day: Day) -> LayerSuspension? {
+        suspensions?.first { $0.contains(day) }
+    }
+
+    /// The latest suspension that ended before `day`, if any.
+    public func suspensionEnded(before day: Day) -> LayerSuspension? {
+        suspensions?.filter { $0.through < day }.max { $0.through < $1.through }
     }
 
     /// Days on which the layer's activity can change under the given selection.
@@ -88,6 +104,7 @@ extension RuleLayer {
         if !asWritten {
             if let complianceFrom { days.append(complianceFrom) }
             if let enforcedUntil { days.append(enforcedUntil.next) }
+            for suspension in suspensions ?? [] { days += [suspension.from, suspension.through.next] }
         }
         return days
     }

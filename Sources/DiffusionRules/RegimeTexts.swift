@@ -78,17 +78,11 @@ struct RuleTexts: Sendable {
 struct CommonTexts: Sendable {
     /// The reason when no rule requires a licence.
     var noLicence: ReasonIDs
-    /// The part 744 end-use warning, by ``EndUse`` raw value (-1 when the end use has none).
-    var endUseWarning: [Int32]
 
     init(_ texts: inout TextRegistry) {
         noLicence = ReasonIDs(
             code: texts.id("no-licence-requirement"),
             text: texts.id("no rule in the layers applied on this date requires a licence for this item, destination and consignee"),
             citation: texts.id("15 CFR 742.6(a)(6); 744.23"))
-        endUseWarning = EndUse.allCases.map { use in
-            guard use == .military || use == .wmd else { return -1 }
-            return texts.id("end use \(use.code): part 744 end-use controls (744.2-744.4, 744.21) may require a licence whatever the classification; this tool does not evaluate them")
-        }
     }
 }

@@ -43,6 +43,11 @@ public struct RuleLayer: Codable, Sendable, Hashable {
     public var flags: [RedFlag]?
     /// ECCN 4E091 (model weights): thresholds, exclusions and licensing (AI Diffusion layer only).
     public var modelWeights: ModelWeightsBlock?
+    /// Periods in which the act is in effect as written but not enforced (the Affiliates Rule's
+    /// one-year suspension); the `enforced` selection skips them.
+    public var suspensions: [LayerSuspension]?
+    /// Part 744 end-user and end-use controls (restricted-party lists, the Affiliates Rule, end uses).
+    public var endUserControls: EndUserControlBlock?
 
     public init(id: String, title: String, citation: String, effectiveFrom: Day, complianceFrom: Day? = nil,
                 enforcedUntil: Day? = nil, supersededOn: Day? = nil, classification: ClassificationBlock? = nil) {
@@ -67,6 +72,8 @@ public struct RuleLayer: Codable, Sendable, Hashable {
         case countrySets = "country_sets"
         case tiers, classification, licensing, caps, flags
         case modelWeights = "model_weights"
+        case suspensions
+        case endUserControls = "end_user_controls"
     }
 }
 
@@ -275,6 +282,13 @@ public struct RuleOutcome: Codable, Sendable, Hashable {
     /// Extra reason text appended when this outcome applies (e.g. after a cap is exhausted).
     public var reason: String?
     public var warning: String?
+
+    public init(authorization: Authorization, reviewPolicy: ReviewPolicy?, reason: String? = nil, warning: String? = nil) {
+        self.authorization = authorization
+        self.reviewPolicy = reviewPolicy
+        self.reason = reason
+        self.warning = warning
+    }
 
     enum CodingKeys: String, CodingKey {
         case authorization

@@ -139,7 +139,8 @@ extension ScreeningTables {
     }
 
     /// The whole determination with its texts, as the string-based ``Determination`` (`annotations`:
-    /// reasons and warnings of a later per-row stage, appended after the chip rules').
+    /// reasons and warnings of a later per-row stage, appended after the chip rules', and its party
+    /// hits).
     public func determination(_ transaction: Transaction, _ decision: Decision, annotations: RowAnnotations? = nil) -> Determination {
         var text = DeterminationText()
         self.text(of: transaction, decision, into: &text)
@@ -155,6 +156,7 @@ extension ScreeningTables {
             h100Equivalents: h100Equivalents(decision), destination: transaction.destination,
             destinationTier: destinationTier(decision), consigneeHQTier: consigneeHQTier(decision),
             licenseRequired: decision.licenseRequired, authorization: decision.authorization, reviewPolicy: decision.reviewPolicy,
-            debits: decision.debit.map { [Debit(cap: capKey($0), tpp: $0.tpp)] } ?? [], reasons: reasons, warnings: warnings)
+            debits: decision.debit.map { [Debit(cap: capKey($0), tpp: $0.tpp)] } ?? [], reasons: reasons, warnings: warnings,
+            partyHits: annotations?.partyHits)
     }
 }

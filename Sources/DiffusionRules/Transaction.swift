@@ -23,9 +23,11 @@ public enum VEUStatus: UInt8, Sendable, Hashable {
     }
 }
 
-/// Declared end use of a shipment (formats.md, transactions CSV).
+/// Declared end use of a shipment (formats.md, transactions CSV). `supercomputer` and
+/// `advanced-node-ic` (development or production of advanced-node integrated circuits) are the
+/// 15 CFR 744.23 end uses; `military` is § 744.21; `wmd` §§ 744.2-744.4.
 public enum EndUse: UInt8, Sendable, Hashable, CaseIterable {
-    case unspecified, frontierTraining, military, wmd
+    case unspecified, frontierTraining, military, wmd, supercomputer, advancedNodeIC
 
     public var code: String {
         switch self {
@@ -33,6 +35,8 @@ public enum EndUse: UInt8, Sendable, Hashable, CaseIterable {
         case .frontierTraining: return "frontier-training"
         case .military: return "military"
         case .wmd: return "wmd"
+        case .supercomputer: return "supercomputer"
+        case .advancedNodeIC: return "advanced-node-ic"
         }
     }
 
@@ -130,10 +134,16 @@ public struct Transaction: Sendable {
     public var exporterCountry: CountryCode
     public var veu: VEUStatus
     public var endUse: EndUse
+    /// End user, intermediate consignee and purchaser (indices into the ``PartyTable``; -1: none).
+    /// Only part 744 screening reads them (restricted parties, issue 10).
+    public var endUser: Int32
+    public var intermediateConsignee: Int32
+    public var purchaser: Int32
 
     public init(id: String, line: Int32, date: Day, item: Int32, itemLabel: Int32, quantity: Int64,
                 destination: CountryCode, consignee: Int32, consigneeHQ: CountryCode, ultimateParent: Int32,
-                exporterCountry: CountryCode = .unitedStates, veu: VEUStatus = .none, endUse: EndUse = .unspecified) {
+                exporterCountry: CountryCode = .unitedStates, veu: VEUStatus = .none, endUse: EndUse = .unspecified,
+                endUser: Int32 = -1, intermediateConsignee: Int32 = -1, purchaser: Int32 = -1) {
         self.id = id
         self.line = line
         self.date = date
@@ -147,5 +157,8 @@ public struct Transaction: Sendable {
         self.exporterCountry = exporterCountry
         self.veu = veu
         self.endUse = endUse
+        self.endUser = endUser
+        self.intermediateConsignee = intermediateConsignee
+        self.purchaser = purchaser
     }
 }

@@ -4,7 +4,7 @@ import DiffusionRules
 
 /// The simulator's only contact with the rule engine: screens generated shipments with
 /// `DiffusionRules.Screener` under one compiled regime, through its public surface alone (construct
-/// with regime, items, parties and an empty snapshot; evaluate a `Transaction`; read authorization,
+/// with regime, items, parties and an empty snapshot; decide a `Transaction`; read authorization,
 /// licence requirement and review policy). Caps accumulate across calls, in call order.
 struct ScreenerAdapter {
     private let screener: Screener
@@ -46,7 +46,7 @@ struct ScreenerAdapter {
                             item: Int32(catalog.index(of: chip)!), itemLabel: labels[chip]!, quantity: max(1, units),
                             destination: destination, consignee: p, consigneeHQ: headquarters, ultimateParent: p,
                             exporterCountry: .unitedStates, veu: veu, endUse: .unspecified)
-        let d = screener.evaluate(t).determination
+        let d = screener.decide(t) // the compact decision: no text is rendered
         guard d.licenseRequired else { return .noLicence }
         switch d.reviewPolicy {
         case .presumptionOfApproval?: return .presumptionOfApproval

@@ -184,9 +184,11 @@ final class ComparisonFormatter {
                 json.raw(",\"differs\":"); json.bool(!changed.isEmpty)
                 json.raw(",\"changed\":"); json.strings(changed)
                 json.raw(",\"determinations\":{"); json.string(regimes.0); json.raw(":")
-                json.determination(t, a.decisions[i], tables: a.tables, text: &text, constants: &constants.0)
+                json.determination(t, a.decisions[i], tables: a.tables, text: &text, constants: &constants.0,
+                                   annotations: a.annotations[i])
                 json.raw(","); json.string(regimes.1); json.raw(":")
-                json.determination(t, b.decisions[i], tables: b.tables, text: &text, constants: &constants.1)
+                json.determination(t, b.decisions[i], tables: b.tables, text: &text, constants: &constants.1,
+                                   annotations: b.annotations[i])
                 json.raw("}}")
                 if format == .jsonl { json.raw("\n") }
             case .csv:

@@ -32,7 +32,22 @@ public enum DeterminationDecoding {
             licenseRequired: (object["license_required"] as? Bool) ?? authorization.licenseRequired,
             authorization: authorization,
             reviewPolicy: (object["review_policy"] as? String).flatMap(ReviewPolicy.init(rawValue:)),
-            debits: debits, reasons: reasons, warnings: object["warnings"] as? [String] ?? [])
+            debits: debits, reasons: reasons, warnings: object["warnings"] as? [String] ?? [],
+            partyHits: (object["party_hits"] as? [[String: Any]]).map { $0.map(partyHit) })
+    }
+
+    /// A `party_hits` element back into a ``PartyHit``.
+    static func partyHit(_ o: [String: Any]) -> PartyHit {
+        let e = o["explanation"] as? [String: Any] ?? [:]
+        let features = (e["features"] as? [[String: Any]] ?? []).map {
+            PartyHitFeature(feature: $0["feature"] as? String ?? "", value: ($0["value"] as? NSNumber)?.doubleValue ?? 0,
+                            weight: ($0["weight"] as? NSNumber)?.doubleValue ?? 0)
+        }
+        return PartyHit(partyRole: o["party_role"] as? String ?? "", name: o["name"] as? String ?? "", list: o["list"] as? String ?? "",
+                        entryID: o["entry_id"] as? String ?? "", score: (o["score"] as? NSNumber)?.doubleValue ?? 0,
+                        decision: o["decision"] as? String ?? "",
+                        explanation: PartyHitExplanation(basis: e["basis"] as? String ?? "", matched: e["matched"] as? String ?? "",
+                                                         features: features, text: e["text"] as? String ?? ""))
     }
 
     /// `lpp/<parent>/<year>`, `country_allocation/<CC>`, `uveu/<holder>/<CC>`, `nveu/<holder>/<CC>`.

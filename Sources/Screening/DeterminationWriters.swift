@@ -18,13 +18,14 @@ public protocol DeterminationWriter {
     func finish()
 }
 
-/// Makes the writer for a format.
-public func makeDeterminationWriter(_ format: OutputFormat, sink: ByteSink) -> DeterminationWriter {
+/// Makes the writer for a format. `partyHits`: restricted-party lists were loaded, so the output
+/// ends with `party_hits` (JSON formats print it whenever a determination has it).
+public func makeDeterminationWriter(_ format: OutputFormat, sink: ByteSink, partyHits: Bool = false) -> DeterminationWriter {
     switch format {
     case .jsonl: return JSONLinesWriter(sink: sink)
     case .json: return JSONArrayWriter(sink: sink)
-    case .csv: return CSVDeterminationWriter(sink: sink)
-    case .table: return TableDeterminationWriter(sink: sink)
+    case .csv: return CSVDeterminationWriter(sink: sink, partyHits: partyHits)
+    case .table: return TableDeterminationWriter(sink: sink, partyHits: partyHits)
     }
 }
 
@@ -70,10 +71,13 @@ public final class CSVDeterminationWriter: DeterminationWriter {
         "reasons", "warnings",
     ]
 
-    public init(sink: ByteSink) {
+    public init(sink: ByteSink, partyHits: Bool = false) {
         self.sink = sink
-        sink.write(Self.header.joined(separator: ",") + "\n")
+        sink.write(Self.header(partyHits: partyHits).joined(separator: ",") + "\n")
     }
+
+    /// The header; `party_hits` last when lists were loaded.
+    public static func header(partyHits: Bool) -> [String] { partyHits ? header + ["party_hits"] : header }
 
     public func write(_ d: Determination) {
         sink.write(Self.line(d))
@@ -86,7 +90,7 @@ public final class CSVDeterminationWriter: DeterminationWriter {
     }
 
     static func fields(_ d: Determination) -> [String] {
-        [
+        var out: [String] = [
             d.id, d.date.description, d.regime, d.layers.joined(separator: "; "), d.item, d.eccn,
             d.tppPerUnit?.description ?? "", d.tppTotal?.description ?? "",
             d.h100Equivalents.map { TPP($0).description } ?? "", d.destination.description,
@@ -96,6 +100,13 @@ public final class CSVDeterminationWriter: DeterminationWriter {
             d.reasons.map { "\($0.code): \($0.text) [\($0.citation)]" }.joined(separator: "; "),
             d.warnings.joined(separator: "; "),
         ]
+        if let hits = d.partyHits { out.append(hits.map(partyHitText).joined(separator: "; ")) }
+        return out
+    }
+
+    /// `consignee "X" ~ entity_list/csl#3 0.962 match`.
+    static func partyHitText(_ hit: PartyHit) -> String {
+        "\(hit.partyRole) \"\(hit.name)\" ~ \(hit.list)/\(hit.entryID) \(TPP(hit.score)) \(hit.decision)"
     }
 
     public func finish() { sink.flush() }
@@ -104,19 +115,28 @@ public final class CSVDeterminationWriter: DeterminationWriter {
 /// An aligned table with the fields a person reads first; warnings counted per row.
 public final class TableDeterminationWriter: DeterminationWriter {
     let sink: ByteSink
-    var table = TextTable(header: ["ID", "DATE", "ITEM", "ECCN", "TPP TOTAL", "DEST", "TIER", "HQ TIER",
-                                   "AUTHORIZATION", "REVIEW POLICY", "DEBITS", "WARN"], rightAligned: [4, 11])
+    var table: TextTable
+    let partyHits: Bool
 
-    public init(sink: ByteSink) { self.sink = sink }
+    public init(sink: ByteSink, partyHits: Bool = false) {
+        self.sink = sink
+        self.partyHits = partyHits
+        table = TextTable(header: ["ID", "DATE", "ITEM", "ECCN", "TPP TOTAL", "DEST", "TIER", "HQ TIER",
+                                   "AUTHORIZATION", "REVIEW POLICY", "DEBITS", "WARN"] + (partyHits ? ["PARTY HITS"] : []),
+                          rightAligned: [4, 11])
+    }
 
     public func write(_ d: Determination) {
+        let hits = d.partyHits.map { hits in
+            hits.isEmpty ? "-" : hits.map { "\($0.partyRole) \($0.list) \($0.decision) \(TPP($0.score))" }.joined(separator: ", ")
+        }
         table.add([
             d.id, d.date.description, d.item, d.eccn, d.tppTotal?.description ?? "?", d.destination.description,
             d.destinationTier.map(String.init) ?? "-", d.consigneeHQTier.map(String.init) ?? "-",
             d.authorization.rawValue, d.reviewPolicy?.rawValue ?? "-",
             d.debits.isEmpty ? "-" : d.debits.map { "\($0.cap.name) \($0.tpp)" }.joined(separator: ", "),
             String(d.warnings.count),
-        ])
+        ] + (partyHits ? [hits ?? "-"] : []))
     }
 
     public func finish() {

@@ -182,6 +182,7 @@ extension JSONText {
         }
         raw("]")
         if let annotations {
+            if let hits = annotations.partyHits { raw(",\"party_hits\":"); array(hits, partyHit) }
             for field in annotations.fields {
                 raw(",")
                 string(field.name)

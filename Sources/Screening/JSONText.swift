@@ -210,14 +210,17 @@ struct JSONText {
         out.append(UInt8(ascii: "\""))
     }
 
-    func strings(_ values: [String]) {
+    /// `[v1,v2,...]`, each element written by `element`.
+    @inline(__always) func array<T>(_ values: [T], _ element: (T) -> Void) {
         out.append(UInt8(ascii: "["))
         for (i, value) in values.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            string(value)
+            element(value)
         }
         out.append(UInt8(ascii: "]"))
     }
+
+    func strings(_ values: [String]) { array(values, string) }
 
     /// One determination as a JSON object, fields in screening.md §6 order.
     func determination(_ d: Determination) {
@@ -238,30 +241,41 @@ struct JSONText {
         key("authorization"); string(d.authorization.rawValue)
         key("review_policy"); optionalString(d.reviewPolicy?.rawValue)
         key("debits")
-        out.append(UInt8(ascii: "["))
-        for (i, debit) in d.debits.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            raw("{\"cap\":")
-            string(debit.cap.name)
-            raw(",\"tpp\":")
-            tpp(debit.tpp)
+        array(d.debits) { debit in
+            raw("{\"cap\":"); string(debit.cap.name)
+            raw(",\"tpp\":"); tpp(debit.tpp)
             out.append(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "]"))
         key("reasons")
-        out.append(UInt8(ascii: "["))
-        for (i, reason) in d.reasons.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            raw("{\"code\":")
-            string(reason.code)
-            raw(",\"text\":")
-            string(reason.text)
-            raw(",\"citation\":")
-            string(reason.citation)
+        array(d.reasons) { reason in
+            raw("{\"code\":"); string(reason.code)
+            raw(",\"text\":"); string(reason.text)
+            raw(",\"citation\":"); string(reason.citation)
             out.append(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "]"))
         key("warnings"); strings(d.warnings)
+        if let hits = d.partyHits { key("party_hits"); array(hits, partyHit) }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// One restricted-party hit: `{party_role, name, list, entry_id, score, decision, explanation}`.
+    func partyHit(_ hit: PartyHit) {
+        raw("{\"party_role\":"); string(hit.partyRole)
+        raw(",\"name\":"); string(hit.name)
+        raw(",\"list\":"); string(hit.list)
+        raw(",\"entry_id\":"); string(hit.entryID)
+        raw(",\"score\":"); decimal(hit.score)
+        raw(",\"decision\":"); string(hit.decision)
+        raw(",\"explanation\":{\"basis\":"); string(hit.explanation.basis)
+        raw(",\"matched\":"); string(hit.explanation.matched)
+        raw(",\"features\":")
+        array(hit.explanation.features) { feature in
+            raw("{\"feature\":"); string(feature.feature)
+            raw(",\"value\":"); decimal(feature.value)
+            raw(",\"weight\":"); decimal(feature.weight)
+            out.append(UInt8(ascii: "}"))
+        }
+        raw(",\"text\":"); string(hit.explanation.text)
+        raw("}}")
     }
 }

@@ -28,7 +28,7 @@ public enum TransactionReader {
     public static let requiredColumns = ["id", "date", "quantity", "destination", "consignee", "consignee_hq"]
     public static let optionalColumns = [
         "item", "tpp", "die_area_mm2", "datacenter", "ultimate_parent", "exporter_country", "exporter",
-        "interconnect_gbps", "dram_bandwidth_gbps", "veu", "end_use",
+        "interconnect_gbps", "dram_bandwidth_gbps", "veu", "end_use", "end_user", "intermediate_consignee", "purchaser",
     ]
     /// Largest quantity accepted on one row (a guard against typos and overflow).
     public static let maximumQuantity: Int64 = 1_000_000_000_000
@@ -83,6 +83,8 @@ struct RowParser {
     struct Columns {
         var id, date, quantity, destination, consignee, hq: Int
         var item, tpp, dieArea, datacenter, parent, exporterCountry, interconnect, dram, veu, endUse: Int?
+        /// Parties screened by part 744 only (issue 10).
+        var endUser, intermediateConsignee, purchaser: Int?
     }
 
     /// A parser for `table`; a later part of a file read apart continues with the tables of the
@@ -106,7 +108,8 @@ struct RowParser {
             dieArea: table.column("die_area_mm2"), datacenter: table.column("datacenter"),
             parent: table.column("ultimate_parent"), exporterCountry: table.column("exporter_country"),
             interconnect: table.column("interconnect_gbps"), dram: table.column("dram_bandwidth_gbps"),
-            veu: table.column("veu"), endUse: table.column("end_use"))
+            veu: table.column("veu"), endUse: table.column("end_use"), endUser: table.column("end_user"),
+            intermediateConsignee: table.column("intermediate_consignee"), purchaser: table.column("purchaser"))
     }
 
     /// How far the tables went: a parser that continued from another adds after these.
@@ -173,18 +176,34 @@ struct RowParser {
         }
     }
 
+    /// The party of an optional party column (`end_user`, ...): -1 when the column is absent or the
+    /// trimmed cell empty.
+    private mutating func optionalParty(_ record: CSVRecord, _ column: Int?) -> Int32 {
+        guard let column, !record.isEmpty(at: column) else { return -1 }
+        return party(record, column, required: true) ?? -1
+    }
+
     /// Whether a cell's trimmed bytes equal `text` ignoring ASCII case (`text` in the case to compare).
     @inline(__always) static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString, upper: Bool) -> Bool {
-        guard bytes.count == text.utf8CodeUnitCount else { return false }
-        return text.withUTF8Buffer { expected in
-            for i in 0..<bytes.count {
-                var b = bytes[i]
-                if upper, b >= 0x61, b <= 0x7A { b -= 0x20 }
-                if !upper, b >= 0x41, b <= 0x5A { b += 0x20 }
-                if b != expected[i] { return false }
-            }
-            return true
+        text.withUTF8Buffer { equalsIgnoringCase(bytes, $0, upper: upper) }
+    }
+
+    /// The same for a lower-case `String` (end-use codes).
+    static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, lowercase text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { equalsIgnoringCase(bytes, $0, upper: false) }
+    }
+
+    @inline(__always) static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ expected: UnsafeBufferPointer<UInt8>,
+                                                     upper: Bool) -> Bool {
+        guard bytes.count == expected.count else { return false }
+        for i in 0..<bytes.count {
+            var b = bytes[i]
+            if upper, b >= 0x61, b <= 0x7A { b -= 0x20 }
+            if !upper, b >= 0x41, b <= 0x5A { b += 0x20 }
+            if b != expected[i] { return false }
         }
+        return true
     }
 
     /// A known upper-case ISO code, read from the cell's bytes without building a string.
@@ -296,17 +315,21 @@ struct RowParser {
             guard let use = record.withBytes(at: column, { raw -> EndUse? in
                 let bytes = RowParser.trimmed(raw)
                 if bytes.isEmpty { return .unspecified }
-                if RowParser.equalsIgnoringCase(bytes, "frontier-training", upper: false) { return .frontierTraining }
-                if RowParser.equalsIgnoringCase(bytes, "military", upper: false) { return .military }
-                if RowParser.equalsIgnoringCase(bytes, "wmd", upper: false) { return .wmd }
+                for use in EndUse.allCases.dropFirst() where RowParser.equalsIgnoringCase(bytes, lowercase: use.code) { return use }
                 return nil
-            }) else { throw fail(record, column, "must be empty, frontier-training, military or wmd") }
+            }) else {
+                let codes = EndUse.allCases.dropFirst().map(\.code)
+                throw fail(record, column, "must be empty, \(codes.dropLast().joined(separator: ", ")) or \(codes.last!)")
+            }
             endUse = use
         }
         return Transaction(id: id, line: Int32(clamping: record.line), date: date, item: Int32(item),
                            itemLabel: labelID, quantity: quantity,
                            destination: destination, consignee: consignee, consigneeHQ: hq, ultimateParent: parent,
-                           exporterCountry: exporter, veu: veu, endUse: endUse)
+                           exporterCountry: exporter, veu: veu, endUse: endUse,
+                           endUser: optionalParty(record, columns.endUser),
+                           intermediateConsignee: optionalParty(record, columns.intermediateConsignee),
+                           purchaser: optionalParty(record, columns.purchaser))
     }
 
     /// A row that names an item seen before and gives no figures: its item and label from the name's

@@ -15,6 +15,8 @@ import Darwin
 /// - Records end at `\n`, `\r\n` or a lone `\r`. Empty lines are skipped.
 /// - A UTF-8 byte-order mark at the start is skipped; other bytes must be valid UTF-8, otherwise
 ///   ``CSVInputError`` names the line and column.
+/// - The field separator is `,` unless given (`\t` reads tab-separated files with the same quoting,
+///   such as BIS's Denied Persons List).
 ///
 /// ```swift
 /// let reader = try CSVRecordReader(path: "deals.csv")
@@ -25,6 +27,8 @@ import Darwin
 public final class CSVRecordReader {
     /// Name used in error messages.
     public let displayName: String
+    /// The field separator byte (`,` by default).
+    public let separator: UInt8
 
     private var file: UnsafeMutablePointer<FILE>?
     private var chunk: [UInt8]
@@ -41,8 +45,9 @@ public final class CSVRecordReader {
     private var record = CSVRecord()
 
     /// Opens a file for streaming. Throws ``CSVInputError`` if it cannot be opened.
-    public init(path: String, displayName: String? = nil, chunkSize: Int = 1 << 20) throws(CSVInputError) {
+    public init(path: String, displayName: String? = nil, chunkSize: Int = 1 << 20, separator: UInt8 = 0x2C) throws(CSVInputError) {
         self.displayName = displayName ?? path
+        self.separator = separator
         guard let handle = fopen(path, "rb") else {
             throw CSVInputError(file: displayName ?? path, line: nil, message: "cannot open file")
         }
@@ -51,8 +56,9 @@ public final class CSVRecordReader {
     }
 
     /// Reads from bytes already in memory (tests, small resources).
-    public init(bytes: [UInt8], displayName: String) {
+    public init(bytes: [UInt8], displayName: String, separator: UInt8 = 0x2C) {
         self.displayName = displayName
+        self.separator = separator
         self.file = nil
         self.chunk = bytes
         self.chunkCount = bytes.count
@@ -63,8 +69,9 @@ public final class CSVRecordReader {
     /// the physical line of its first byte, `afterCarriageReturn` whether the byte before it was a
     /// `\r` that ended a record (a `\n` right after it belongs to that line end). Positions come
     /// from ``consumed``, ``nextLine`` and ``afterCarriageReturn`` of a reader of the whole file.
-    public init(bytes: [UInt8], displayName: String, firstLine: Int, afterCarriageReturn: Bool) {
+    public init(bytes: [UInt8], displayName: String, firstLine: Int, afterCarriageReturn: Bool, separator: UInt8 = 0x2C) {
         self.displayName = displayName
+        self.separator = separator
         self.file = nil
         self.chunk = bytes
         self.chunkCount = bytes.count
@@ -145,6 +152,7 @@ public final class CSVRecordReader {
             }
             let displayName = self.displayName
             let count = chunkCount
+            let separator = self.separator
             let step: Step = chunk.withUnsafeBufferPointer { bytes in
                 while position < count {
                     let byte = bytes[position]
@@ -156,7 +164,7 @@ public final class CSVRecordReader {
                     switch state {
                     case .fieldStart, .unquoted:
                         switch byte {
-                        case 0x2C: // ,
+                        case separator:
                             record.endField()
                             state = .fieldStart
                             sawAnyByte = true
@@ -185,7 +193,7 @@ public final class CSVRecordReader {
                             let from = position
                             while position < count {
                                 let b = bytes[position]
-                                if b == 0x2C || b == 0x0A || b == 0x0D || b == 0x00 { break }
+                                if b == separator || b == 0x0A || b == 0x0D || b == 0x00 { break }
                                 position += 1
                             }
                             if position > from { record.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<position])) }
@@ -207,7 +215,7 @@ public final class CSVRecordReader {
                         case 0x22:
                             record.append(0x22)
                             state = .quoted
-                        case 0x2C:
+                        case separator:
                             record.endField()
                             state = .fieldStart
                         case 0x0A, 0x0D:

@@ -8,7 +8,7 @@ struct BundledDataTests {
     @Test("Every bundled file decodes strictly (no unknown keys); the tool skips this check at start-up")
     func strict() throws {
         let strictBook = try RuleBookLoader.loadBundled(strict: true)
-        #expect(strictBook.layers.count == 6)
+        #expect(strictBook.layers.count == 8) // 6 chip layers + part 744 end-user controls + the Affiliates Rule
         #expect(Set(strictBook.regimes.keys) == ["enforced", "ai-diffusion-2025"])
     }
 

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks with their targets (run a release build: swift build -c release).",
         subcommands: [BenchScreenCommand.self, SimulateBenchCommand.self, BenchCloudCommand.self, BenchLedgerCommand.self,
-                      BenchServeCommand.self, BenchHelloServerCommand.self]
+                      BenchPartiesCommand.self, BenchServeCommand.self, BenchHelloServerCommand.self]
     )
 }
 

@@ -37,13 +37,18 @@ struct RulesListCommand: ParsableCommand {
         case .table:
             var table = TextTable(header: ["LAYER", "EFFECTIVE", "COMPLIANCE", "ENFORCED UNTIL", "SUPERSEDED", "CITATION"])
             for layer in layers {
-                table.add([layer.id, layer.effectiveFrom.description, layer.complianceFrom?.description ?? "-",
+                let suspended = (layer.suspensions ?? []).map { " (suspended \($0.from)..\($0.through))" }.joined()
+                table.add([layer.id, layer.effectiveFrom.description + suspended, layer.complianceFrom?.description ?? "-",
                            layer.enforcedUntil?.description ?? "-", layer.supersededOn?.description ?? "-", layer.citation])
             }
             sink.write(table.render())
             sink.write("\nRegimes:\n")
             for regime in context.book.regimes.values.sorted(by: { $0.id < $1.id }) {
-                sink.write("  \(regime.id): \(regime.title)\n    layers: \(regime.layers.map { $0.layer + ($0.asWritten == true ? " (as written)" : "") }.joined(separator: ", "))\n")
+                func names(_ refs: [RegimeLayer]) -> String { refs.map { $0.layer + ($0.asWritten == true ? " (as written)" : "") }.joined(separator: ", ") }
+                sink.write("  \(regime.id): \(regime.title)\n    layers: \(names(regime.layers))\n")
+                if let endUser = regime.endUserLayers, !endUser.isEmpty {
+                    sink.write("    part 744 (party screening, after the chip rules): \(names(endUser))\n")
+                }
             }
         }
         sink.flush()

@@ -3,6 +3,7 @@ import ArgumentParser
 import ComplianceService
 import DiffusionRules
 import Foundation
+import PartyScreening
 import Screening
 import TabularIO
 
@@ -20,6 +21,13 @@ struct ScreenCommand: ParsableCommand {
           ai-diffusion screen examples/deals-2023-2026.csv --compare enforced,ai-diffusion-2025
           ai-diffusion screen examples/deals-2023-2026.csv --regime ai-diffusion-2025 --format jsonl
           ai-diffusion screen deals.csv --regime ai-diffusion-2025 --commit --ledger ledger.sqlite
+          ai-diffusion screen deals.csv --parties csl.csv --parties dpl.tsv --ownership ownership.csv
+
+        Part 744 runs after the chip rules on every row: declared end uses (military, wmd, \
+        supercomputer, advanced-node-ic) and, with --parties, every party of the row (consignee, \
+        ultimate_parent, end_user, intermediate_consignee, purchaser) against the list entries in force \
+        on the row's date. The stricter outcome wins and both reasons are kept; party_hits is added at \
+        the end of each determination only when lists are loaded.
         """
     )
 
@@ -36,10 +44,18 @@ struct ScreenCommand: ParsableCommand {
 
     @OptionGroup var ledgerOption: LedgerOption
     @OptionGroup var formatOption: FormatOption
+    @OptionGroup var partyOptions: PartyOptions
 
     func validate() throws {
         if compare != nil && commit { throw ValidationError("--commit records one regime; it cannot be used with --compare") }
         if let compare, compare.split(separator: ",").count != 2 { throw ValidationError("--compare takes two regimes: A,B") }
+    }
+
+    /// One line on stderr when no list was given (the tool bundles none).
+    private func noteParties(_ library: PartyLibrary?) {
+        if library == nil {
+            printError("note: parties were not screened against restricted-party lists (no --parties file given; none is bundled)")
+        }
     }
 
     @Option(name: .long, help: ArgumentHelp("With --commit: also write the signed decision receipts (JSON lines) to this file.", valueName: "file"))
@@ -50,9 +66,13 @@ struct ScreenCommand: ParsableCommand {
         // Pack files are added to the book before the service is made; the service compiles by id.
         let names = try (compare?.split(separator: ",").map { String($0).trimmingASCIIWhitespace() } ?? [regimeOption.regime])
             .map { try context.regimeID($0) }
+        // Every input is read and checked before anything is screened or recorded.
+        let parties = PartyScreeningSetup(library: try partyOptions.library(book: context.book),
+                                          ownership: try partyOptions.ownershipGraph(), algorithm: partyOptions.algorithm)
         let service = try ComplianceService(book: context.book, ledger: ledgerOption.path, signingKey: ledgerOption.signingKey,
-                                            create: commit)
+                                            create: commit, parties: parties)
         let input = try ScreeningInput(path: file, book: context.book)
+        noteParties(parties.library)
         let format = formatOption.format
         if names.count == 2 {
             try runComparison(service, input, try service.regime(names[0]), try service.regime(names[1]), format: format)
@@ -90,7 +110,7 @@ struct ScreenCommand: ParsableCommand {
             }
         }
         let sink = ByteSink.standardOutput()
-        let writer = makeDeterminationWriter(format, sink: sink)
+        let writer = makeDeterminationWriter(format, sink: sink, partyHits: service.parties.library != nil)
         if let determinations = result.determinations {
             determinations.forEach(writer.write)
         } else {

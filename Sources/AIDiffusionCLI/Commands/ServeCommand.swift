@@ -22,6 +22,7 @@ struct ServeCommand: ParsableCommand {
         Examples:
           ai-diffusion tokens create --role screener --name erp --ledger ledger.sqlite
           ai-diffusion serve --ledger ledger.sqlite --port 8080
+          ai-diffusion serve --ledger ledger.sqlite --parties csl.csv --ownership ownership.csv
         """
     )
 
@@ -34,6 +35,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-json-depth"), help: "Deepest JSON nesting accepted (400 beyond).") var maxJSONDepth = 32
     @Option(name: .customLong("token-cache-seconds"), help: "How long a token look-up is reused; a revocation reaches other instances within this time.")
     var tokenCacheSeconds: Double = 5
+    @OptionGroup var partyOptions: PartyOptions
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
@@ -43,10 +45,17 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let book = try RuleBookLoader.loadBundled()
+        // The lists are read and checked once, before the port opens (a bad list file: exit 1).
+        let parties = PartyScreeningSetup(library: try partyOptions.library(book: book), ownership: try partyOptions.ownershipGraph(),
+                                          algorithm: partyOptions.algorithm)
+        if parties.library == nil {
+            printError("note: parties will not be screened against restricted-party lists (no --parties file given; none is bundled)")
+        }
         let service = try ComplianceService(
-            book: try RuleBookLoader.loadBundled(), ledger: ledgerOption.path, signingKey: ledgerOption.signingKey, create: true,
+            book: book, ledger: ledgerOption.path, signingKey: ledgerOption.signingKey, create: true,
             connections: connections, limits: RequestLimits(maxBodyBytes: maxBodyBytes, maxRows: maxRows, maxJSONDepth: maxJSONDepth),
-            tokenCacheSeconds: tokenCacheSeconds)
+            tokenCacheSeconds: tokenCacheSeconds, parties: parties)
         var secret: [UInt8]?
         if let text = ProcessInfo.processInfo.environment["AI_DIFFUSION_DASHBOARD_SECRET"], !text.isEmpty {
             guard text.utf8.count >= 32 else {
