@@ -199,6 +199,7 @@ let package = Package(
             name: "ComplianceServiceTests",
             dependencies: [
                 "ComplianceService", "AllocationLedger", "Screening", "DiffusionRules", "RuleData", "ComputeMetrics",
+                "PartyLists", "PartyMatching", "PartyScreening", "TabularIO",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

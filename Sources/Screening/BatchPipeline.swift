@@ -23,6 +23,9 @@ final class BatchPipeline<Input, Parsed, Decided, Formatted>: @unchecked Sendabl
     private let format: (Int, Decided) throws -> Formatted
     private let write: (Int, Formatted) throws -> Void
     private let inFlight: Int
+    /// Run every stage on the calling thread (a single batch: a service's one-row request gains
+    /// nothing from four queue hops).
+    private let inline: Bool
     private let workQueue = DispatchQueue(label: "ai-diffusion.pipeline.work", attributes: .concurrent)
     private let decideQueue = DispatchQueue(label: "ai-diffusion.pipeline.decide")
     private let writeQueue = DispatchQueue(label: "ai-diffusion.pipeline.write")
@@ -33,7 +36,7 @@ final class BatchPipeline<Input, Parsed, Decided, Formatted>: @unchecked Sendabl
     private let lock = NSLock()
     private var firstError: (any Error)?
 
-    init(inFlight: Int = 6,
+    init(inFlight: Int = 6, inline: Bool = false,
          next: @escaping () throws -> Input?,
          read: @escaping (Int, Input) throws -> Parsed,
          decide: @escaping (Int, Parsed) throws -> Decided,
@@ -41,6 +44,7 @@ final class BatchPipeline<Input, Parsed, Decided, Formatted>: @unchecked Sendabl
          write: @escaping (Int, Formatted) throws -> Void) {
         self.next = next
         self.inFlight = max(2, inFlight)
+        self.inline = inline
         self.read = read
         self.decide = decide
         self.format = format
@@ -61,6 +65,14 @@ final class BatchPipeline<Input, Parsed, Decided, Formatted>: @unchecked Sendabl
 
     /// Runs every batch; returns when all are written (or the run failed).
     func run() throws {
+        if inline {
+            var index = 0
+            while let input = try next() {
+                try write(index, try format(index, try decide(index, try read(index, input))))
+                index += 1
+            }
+            return
+        }
         let slots = DispatchSemaphore(value: inFlight)
         let done = DispatchGroup()
         var index = 0
@@ -138,7 +150,7 @@ extension BatchPipeline where Input == Int {
                      format: @escaping (Int, Decided) throws -> Formatted,
                      write: @escaping (Int, Formatted) throws -> Void) {
         var index = 0
-        self.init(inFlight: inFlight, next: {
+        self.init(inFlight: inFlight, inline: batchCount <= 1, next: {
             guard index < batchCount else { return nil }
             index += 1
             return index - 1
