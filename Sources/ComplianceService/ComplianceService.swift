@@ -2,6 +2,7 @@ import AllocationLedger
 import ComputeMetrics
 import DiffusionRules
 import Foundation
+import PartyScreening
 import RuleData
 import Screening
 import TabularIO
@@ -39,6 +40,7 @@ public final class ComplianceService: @unchecked Sendable {
 
     private let lock = NSLock()
     private var compiled: [String: CompiledRegime] = [:]
+    private var endUserRules: [String: EndUserRules] = [:]
     private var digests: [String: String] = [:]
     private var cachedSnapshot: (sequence: Int64, snapshot: CapSnapshot)?
     private var ledgers: [any AllocationLedger] = []
@@ -92,6 +94,18 @@ public final class ComplianceService: @unchecked Sendable {
         compiled[name] = regime
         lock.unlock()
         return regime
+    }
+
+    /// The part 744 rules of a regime by id (compiled once; immutable, shared by concurrent runs).
+    func endUserRules(_ id: String) throws -> EndUserRules {
+        lock.lock()
+        if let rules = endUserRules[id] { lock.unlock(); return rules }
+        lock.unlock()
+        let rules = try EndUserRules(regime: id, book: book)
+        lock.lock()
+        endUserRules[id] = rules
+        lock.unlock()
+        return rules
     }
 
     /// The rule-pack version receipts record for a regime (``RulePackDigest``), computed once.

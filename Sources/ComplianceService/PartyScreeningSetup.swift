@@ -35,6 +35,11 @@ public struct PartyScreeningSetup: Sendable {
     /// A fresh part 744 stage for one run under `regime` (a stage caches matches and is not
     /// thread-safe: one per run). Throws when the regime's end-user layers cannot be read.
     public func stage(regime: String, book: RuleBook) throws -> PartyStage {
-        PartyStage(rules: try EndUserRules(regime: regime, book: book), library: library, ownership: ownership, algorithm: algorithm)
+        stage(rules: try EndUserRules(regime: regime, book: book))
+    }
+
+    /// A fresh stage on rules already compiled (``EndUserRules`` is immutable and shared).
+    public func stage(rules: EndUserRules) -> PartyStage {
+        PartyStage(rules: rules, library: library, ownership: ownership, algorithm: algorithm)
     }
 }

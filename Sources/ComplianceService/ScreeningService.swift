@@ -87,9 +87,10 @@ public struct CommitResult: Sendable {
 }
 
 extension ComplianceService {
-    /// The part 744 stage of one run under `regime` (``PartyScreeningSetup``).
+    /// The part 744 stage of one run under `regime` (``PartyScreeningSetup``), on the regime's
+    /// end-user rules compiled once per service.
     public func partyStage(_ regime: CompiledRegime) throws -> PartyStage {
-        try parties.stage(regime: regime.id, book: book)
+        parties.stage(rules: try endUserRules(regime.id))
     }
 
     /// A dry run: every row's determination written in `format` to `sink`, in input order, against

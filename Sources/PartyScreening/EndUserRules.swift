@@ -6,20 +6,21 @@ import DiffusionRules
 /// Layers are selected as the chip rules select them (``RuleLayer/isActive(on:asWritten:)``), so
 /// under `enforced` a suspended layer (the Affiliates Rule from 2025-11-10 through 2026-11-09) does
 /// not apply while under `ai-diffusion-2025` (as written) it does. Rules are compiled once per
-/// period in which nothing changes.
+/// period in which nothing changes, all of them when it is made: afterwards it is immutable and can
+/// be shared by concurrent runs (a service makes one per regime).
 ///
 /// ```swift
 /// let rules = try EndUserRules(regime: "enforced", book: book)
 /// rules.onDay(Day("2025-10-15")!).affiliates?.rule.id   // "affiliates/50-percent"
 /// ```
-public final class EndUserRules {
+public final class EndUserRules: Sendable {
     public let regimeID: String
     let book: RuleBook
     let selections: [(layer: RuleLayer, asWritten: Bool)]
-    let regimeSets: [String: CountrySetDefinition]
     /// Days on which something may change, sorted.
     let boundaries: [Day]
-    private var cache: [Int: DayRules] = [:]
+    /// The controls of each period (index: the number of boundaries on or before a day).
+    private let periods: [DayRules]
 
     public init(regime id: String, book: RuleBook) throws(RuleBookError) {
         guard let definition = book.regimes[id] else {
@@ -35,7 +36,7 @@ public final class EndUserRules {
         self.regimeID = id
         self.book = book
         self.selections = selections
-        self.regimeSets = definition.countrySets ?? [:]
+        let regimeSets = definition.countrySets ?? [:]
         var days = Set(book.groups.membershipChangeDays)
         for (layer, asWritten) in selections where layer.endUserControls != nil {
             days.formUnion(layer.boundaryDays(asWritten: asWritten))
@@ -46,10 +47,12 @@ public final class EndUserRules {
             }
             for tgl in layer.endUserControls?.affiliates?.temporaryGeneralLicences ?? [] { days.formUnion([tgl.from, tgl.through.next]) }
         }
-        self.boundaries = days.sorted()
+        let boundaries = days.sorted()
+        self.boundaries = boundaries
         // Compile every period now: a bad country set in a layer is an error before any row is read.
-        cache[0] = try compile(on: Day(ordinal: Int32.min / 2))
-        for day in boundaries { cache[period(of: day)] = try compile(on: day) }
+        var periods = [try Self.compile(on: Day(ordinal: Int32.min / 2), selections: selections, regimeSets: regimeSets, book: book)]
+        for day in boundaries { periods.append(try Self.compile(on: day, selections: selections, regimeSets: regimeSets, book: book)) }
+        self.periods = periods
     }
 
     private func period(of day: Day) -> Int {
@@ -62,15 +65,10 @@ public final class EndUserRules {
     }
 
     /// The controls in force on `day`.
-    public func onDay(_ day: Day) -> DayRules {
-        let key = period(of: day)
-        if let cached = cache[key] { return cached }
-        let rules = (try? compile(on: key == 0 ? day : boundaries[key - 1])) ?? DayRules()
-        cache[key] = rules
-        return rules
-    }
+    public func onDay(_ day: Day) -> DayRules { periods[period(of: day)] }
 
-    private func compile(on day: Day) throws(RuleBookError) -> DayRules {
+    private static func compile(on day: Day, selections: [(layer: RuleLayer, asWritten: Bool)],
+                                regimeSets: [String: CountrySetDefinition], book: RuleBook) throws(RuleBookError) -> DayRules {
         var rules = DayRules()
         var setDefinitions = regimeSets
         var active: [RuleLayer] = []

@@ -121,7 +121,7 @@ public struct ScreeningSummary: Sendable {
 
     /// The summary as one JSON object.
     public func json() -> String {
-        var json = JSONText()
+        let json = JSONText()
         json.raw("{\"changed_rows\":\(changedRows),\"changed_by_field\":{")
         for (i, (field, count)) in changedByField.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { json.raw(",") }

@@ -69,9 +69,9 @@ struct ScreenCommand: ParsableCommand {
         // Every input is read and checked before anything is screened or recorded.
         let parties = PartyScreeningSetup(library: try partyOptions.library(book: context.book),
                                           ownership: try partyOptions.ownershipGraph(), algorithm: partyOptions.algorithm)
+        let input = try ScreeningInput(path: file, book: context.book)   // first pass: a bad cell stops here, before any ledger file exists
         let service = try ComplianceService(book: context.book, ledger: ledgerOption.path, signingKey: ledgerOption.signingKey,
                                             create: commit, parties: parties)
-        let input = try ScreeningInput(path: file, book: context.book)
         noteParties(parties.library)
         let format = formatOption.format
         if names.count == 2 {
