@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComplianceService
 import Dispatch
 import Foundation
 import PartyLists
@@ -108,7 +109,7 @@ struct BenchPartiesCommand: ParsableCommand {
             var runs: [Double] = []
             var hits = 0
             for _ in 0..<3 {
-                let stage = try PartyOptions.stage(regime: regime.id, book: context.book, library: library, ownership: nil, algorithm: .default)
+                let stage = try PartyScreeningSetup(library: library).stage(regime: regime.id, book: context.book)
                 hits = 0
                 let start = DispatchTime.now().uptimeNanoseconds
                 ScreeningRun.screen(file, regime: regime, snapshot: .empty, stage: stage) { result in

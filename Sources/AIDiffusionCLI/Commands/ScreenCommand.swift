@@ -67,8 +67,7 @@ struct ScreenCommand: ParsableCommand {
         let names = try (compare?.split(separator: ",").map { String($0).trimmingASCIIWhitespace() } ?? [regimeOption.regime])
             .map { try context.regimeID($0) }
         // Every input is read and checked before anything is screened or recorded.
-        let parties = PartyScreeningSetup(library: try partyOptions.library(book: context.book),
-                                          ownership: try partyOptions.ownershipGraph(), algorithm: partyOptions.algorithm)
+        let parties = try partyOptions.setup(book: context.book)
         let input = try ScreeningInput(path: file, book: context.book)   // first pass: a bad cell stops here, before any ledger file exists
         let service = try ComplianceService(book: context.book, ledger: ledgerOption.path, signingKey: ledgerOption.signingKey,
                                             create: commit, parties: parties)

@@ -47,8 +47,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let book = try RuleBookLoader.loadBundled()
         // The lists are read and checked once, before the port opens (a bad list file: exit 1).
-        let parties = PartyScreeningSetup(library: try partyOptions.library(book: book), ownership: try partyOptions.ownershipGraph(),
-                                          algorithm: partyOptions.algorithm)
+        let parties = try partyOptions.setup(book: book)
         if parties.library == nil {
             printError("note: parties will not be screened against restricted-party lists (no --parties file given; none is bundled)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComplianceService
 import DiffusionRules
 import PartyLists
 import PartyMatching
@@ -37,9 +38,9 @@ struct PartyOptions: ParsableArguments {
         return OwnershipGraph(records: try OwnershipFile.read(ownership), normalizer: NameNormalizer(try PartyMatchingData.configuration()))
     }
 
-    /// The part 744 stage for a regime (end uses always; parties when lists are loaded).
-    static func stage(regime: String, book: RuleBook, library: PartyLibrary?, ownership: OwnershipGraph?,
-                      algorithm: MatchAlgorithm) throws -> PartyStage {
-        PartyStage(rules: try EndUserRules(regime: regime, book: book), library: library, ownership: ownership, algorithm: algorithm)
+    /// What the stage screens with: the lists, the ownership graph and the algorithm given (every
+    /// file read and checked now, before anything is screened or recorded).
+    func setup(book: RuleBook) throws -> PartyScreeningSetup {
+        PartyScreeningSetup(library: try library(book: book), ownership: try ownershipGraph(), algorithm: algorithm)
     }
 }
