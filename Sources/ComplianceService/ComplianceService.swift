@@ -82,42 +82,37 @@ public final class ComplianceService: @unchecked Sendable {
     /// the book before it makes the service (`--regime PACK.yaml`); the server knows built-in
     /// regimes only.
     public func regime(_ name: String) throws -> CompiledRegime {
-        lock.lock()
-        if let regime = compiled[name] { lock.unlock(); return regime }
-        lock.unlock()
-        guard book.regimes[name] != nil else {
-            throw ServiceError(.badRequest, "regime \"\(name)\" is not a built-in regime (\(book.regimes.keys.sorted().joined(separator: ", ")))",
-                               field: "regime", value: name)
+        try memoized(\.compiled, name) {
+            guard book.regimes[name] != nil else {
+                throw ServiceError(.badRequest, "regime \"\(name)\" is not a built-in regime (\(book.regimes.keys.sorted().joined(separator: ", ")))",
+                                   field: "regime", value: name)
+            }
+            return try book.compile(regime: name)
         }
-        let regime = try book.compile(regime: name)
-        lock.lock()
-        compiled[name] = regime
-        lock.unlock()
-        return regime
     }
 
     /// The part 744 rules of a regime by id (compiled once; immutable, shared by concurrent runs).
     func endUserRules(_ id: String) throws -> EndUserRules {
-        lock.lock()
-        if let rules = endUserRules[id] { lock.unlock(); return rules }
-        lock.unlock()
-        let rules = try EndUserRules(regime: id, book: book)
-        lock.lock()
-        endUserRules[id] = rules
-        lock.unlock()
-        return rules
+        try memoized(\.endUserRules, id) { try EndUserRules(regime: id, book: book) }
     }
 
     /// The rule-pack version receipts record for a regime (``RulePackDigest``), computed once.
     public func rulePackDigest(_ id: String) -> String {
+        memoized(\.digests, id) { RulePackDigest.sha256(regime: id, book: book) }
+    }
+
+    /// The value cached under `key`, or `make()`'s, stored for the next caller. `make` runs outside
+    /// the lock (two racing callers may both compute; either result is the same value).
+    private func memoized<Value>(_ cache: ReferenceWritableKeyPath<ComplianceService, [String: Value]>, _ key: String,
+                                 _ make: () throws -> Value) rethrows -> Value {
         lock.lock()
-        if let digest = digests[id] { lock.unlock(); return digest }
+        if let value = self[keyPath: cache][key] { lock.unlock(); return value }
         lock.unlock()
-        let digest = RulePackDigest.sha256(regime: id, book: book)
+        let value = try make()
         lock.lock()
-        digests[id] = digest
+        self[keyPath: cache][key] = value
         lock.unlock()
-        return digest
+        return value
     }
 
     /// Today in the ledger's clock.
